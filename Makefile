@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# iovnic top-level Makefile.
+#   make                 build iovnic.ko for the running kernel (or KDIR=...)
+#   make run             boot a guest, load iovnic, show VFs passing traffic
+#   make check           build for 6.1 and 6.12 and run every selftest in a guest
+#   make install         install into /lib/modules/$(KVER)/extra and depmod
+
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+MODDIR := drivers/net/ethernet/iovnic
+BUILD := $(CURDIR)/build
+KBUILD_ARGS := CONFIG_IOVNIC=m
+
+.PHONY: all modules clean install run check build-all setup lint
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_ARGS) modules
+	@cp $(MODDIR)/iovnic.ko iovnic.ko
+
+install: modules
+	install -D -m 0644 iovnic.ko $(DESTDIR)/lib/modules/$(KVER)/extra/iovnic.ko
+	depmod -a $(KVER)
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_ARGS) clean || true
+	rm -rf $(BUILD) iovnic.ko
+
+setup:
+	scripts/setup
+
+# Build for one Debian kernel series (6.1 or 6.12) into build/<series>/.
+build-%: setup
+	scripts/build $*
+
+build-all: build-6.1 build-6.12
+
+run: setup build-6.12
+	scripts/vm --kernel 6.12 --module $(BUILD)/6.12/iovnic.ko -- scripts/demo
+
+check: setup build-all
+	scripts/check

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * iovnic - a virtual SR-IOV NIC.
+ *
+ * The module has two halves that talk the way a driver talks to hardware:
+ *
+ *  - the "device" (hw_pci.c, switch.c): one software PCI host bridge per PF
+ *    with emulated config space and an SR-IOV capability, and the NIC's
+ *    embedded switch (VEB) with its vports, filters and receive queues;
+ *  - the drivers (pf.c, vf.c, netdev.c, ethtool.c): the "iovnic" PCI driver
+ *    bound to PFs and the "iovnicvf" PCI driver bound to VFs, each creating a
+ *    netdev that sends into and receives from its vport.
+ */
+#ifndef _IOVNIC_H_
+#define _IOVNIC_H_
+
+#include <linux/etherdevice.h>
+#include <linux/hashtable.h>
+#include <linux/if_link.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/pci.h>
+#include <linux/ptr_ring.h>
+#include <linux/rcupdate.h>
+#include <linux/u64_stats_sync.h>
+
+#include "iovnic_compat.h"
+
+#define IOVNIC_DRV_NAME		"iovnic"
+#define IOVNIC_VF_DRV_NAME	"iovnicvf"
+
+/* IDs of the emulated functions (Red Hat/QEMU virtual-device vendor ID). */
+#define IOVNIC_VENDOR_ID	0x1b36
+#define IOVNIC_PF_DEVICE_ID	0x10f0
+#define IOVNIC_VF_DEVICE_ID	0x10f1
+
+#define IOVNIC_MAX_PFS		8
+#define IOVNIC_MAX_VFS		255
+#define IOVNIC_DOMAIN_BASE	0x10000
+
+/* Config space layout of the emulated functions. */
+#define IOVNIC_CAP_PCIE		0x40
+#define IOVNIC_EXTCAP_SRIOV	0x100
+#define IOVNIC_VF_OFFSET	1
+#define IOVNIC_VF_STRIDE	1
+
+#define IOVNIC_RING_SIZE	1024
+#define IOVNIC_NAPI_WEIGHT	64
+#define IOVNIC_FDB_BITS		12
+
+/* Vport 0 is the PF; vport n + 1 is VF n. */
+#define IOVNIC_PF_VPORT		0
+#define IOVNIC_VF_VPORT(vf)	((vf) + 1)
+
+struct iovnic_hw;
+struct iovnic_vport;
+
+/* Emulated config space of one function. */
+struct iovnic_cfg {
+	u8 data[PCI_CFG_SPACE_EXP_SIZE];
+	u8 wmask[PCI_CFG_SPACE_EXP_SIZE];
+};
+
+/* Exact-match receive filter: (MAC, VLAN) -> vport. */
+struct iovnic_filter {
+	struct hlist_node node;
+	struct rcu_head rcu;
+	u8 addr[ETH_ALEN];
+	u16 vlan;
+	struct iovnic_vport *vport;
+};
+
+/* Per-CPU counters kept by the switch for each vport. */
+struct iovnic_vport_stats {
+	u64 rx_packets;
+	u64 rx_bytes;
+	u64 rx_dropped;
+	u64 tx_packets;
+	u64 tx_bytes;
+	u64 tx_dropped;
+	u64 broadcast;
+	u64 multicast;
+	struct u64_stats_sync syncp;
+};
+
+/* Administrative VF config set by the PF (ip link set <pf> vf N ...). */
+struct iovnic_vf_cfg {
+	u8 mac[ETH_ALEN];
+	bool mac_set;
+	bool spoofchk;
+	bool trust;
+	int link_state;
+};
+
+/*
+ * A switch port.  The device owns it for its whole life; a driver attaches
+ * a netdev and a NAPI context to it while bound.
+ */
+struct iovnic_vport {
+	struct iovnic_hw *hw;
+	u16 idx;
+	bool enabled;			/* PF: always; VF: while VFs exist */
+
+	/* receive queue: filled by the switch, drained by the owner's NAPI */
+	struct ptr_ring rxq;
+	struct napi_struct *napi;
+	bool rx_ready;			/* owner is up and polling */
+
+	struct net_device __rcu *netdev;
+	struct iovnic_filter *uc_filter; /* the netdev's own MAC */
+
+	struct iovnic_vf_cfg vf;
+	struct iovnic_vport_stats __percpu *stats;
+};
+
+/* The emulated device behind one PF: PCI host bridge, config space, switch. */
+struct iovnic_hw {
+	unsigned int index;		/* PF index: iovnic<index> */
+	u16 total_vfs;
+	struct pci_sysdata sysdata;	/* must stay first-level: bus->sysdata */
+	struct resource busn;
+	struct pci_bus *bus;
+
+	struct iovnic_cfg pf_cfg;
+	u8 (*vf_cfg)[PCI_CFG_SPACE_SIZE];
+	u8 vf_wmask[PCI_CFG_SPACE_SIZE];
+
+	/* switch */
+	struct mutex lock;		/* filter table and vport enablement */
+	u8 switch_id[8];
+	u16 num_vfs;
+	struct iovnic_vport *vports;	/* 1 + total_vfs */
+	DECLARE_HASHTABLE(fdb, IOVNIC_FDB_BITS);
+	atomic64_t wire_tx_packets;
+	atomic64_t wire_tx_bytes;
+};
+
+/* Driver-side state of a PF or VF netdev. */
+struct iovnic_priv {
+	struct net_device *netdev;
+	struct pci_dev *pdev;
+	struct iovnic_hw *hw;
+	struct iovnic_vport *vport;
+	struct napi_struct napi;
+	bool is_vf;
+};
+
+/* main.c */
+extern unsigned int iovnic_num_pfs;
+extern unsigned int iovnic_total_vfs;
+
+/* hw_pci.c: the software PCI host bridge */
+struct iovnic_hw *iovnic_hw_create(unsigned int index, u16 total_vfs);
+void iovnic_hw_destroy(struct iovnic_hw *hw);
+struct iovnic_hw *iovnic_hw_from_pdev(struct pci_dev *pdev);
+
+/* switch.c: the embedded switch */
+int iovnic_sw_init(struct iovnic_hw *hw);
+void iovnic_sw_fini(struct iovnic_hw *hw);
+void iovnic_sw_enable_vfs(struct iovnic_hw *hw, u16 num_vfs);
+void iovnic_sw_disable_vfs(struct iovnic_hw *hw);
+int iovnic_vport_attach(struct iovnic_vport *vport, struct net_device *dev,
+			struct napi_struct *napi);
+void iovnic_vport_detach(struct iovnic_vport *vport);
+int iovnic_vport_set_mac(struct iovnic_vport *vport, const u8 *addr);
+void iovnic_vport_rx_start(struct iovnic_vport *vport);
+void iovnic_vport_rx_stop(struct iovnic_vport *vport);
+void iovnic_vport_rx_purge(struct iovnic_vport *vport);
+netdev_tx_t iovnic_sw_xmit(struct iovnic_vport *src, struct sk_buff *skb);
+void iovnic_vport_get_stats(struct iovnic_vport *vport,
+			    struct iovnic_vport_stats *sum);
+
+/* netdev.c: code shared by PF and VF netdevs */
+struct net_device *iovnic_netdev_alloc(struct pci_dev *pdev,
+				       struct iovnic_hw *hw,
+				       struct iovnic_vport *vport,
+				       const char *name, bool is_vf);
+int iovnic_netdev_register(struct net_device *dev);
+void iovnic_netdev_unregister(struct net_device *dev);
+void iovnic_netdev_apply_mac(struct net_device *dev, const u8 *addr);
+extern const struct ethtool_ops iovnic_ethtool_ops;
+
+/* pf.c and vf.c */
+int iovnic_pf_set_vf_mac(struct net_device *dev, int vf, u8 *mac);
+int iovnic_pf_get_vf_config(struct net_device *dev, int vf,
+			    struct ifla_vf_info *ivi);
+extern struct pci_driver iovnic_pf_driver;
+extern struct pci_driver iovnic_vf_driver;
+
+#endif /* _IOVNIC_H_ */
