@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header
-ktap_set_plan 12
+ktap_set_plan 13
 dmesg_mark
 iov_load total_vfs=4
 iov_set_vfs 4
