@@ -16,6 +16,7 @@
 
 #include <linux/etherdevice.h>
 #include <linux/hashtable.h>
+#include <linux/if_vlan.h>
 #include <linux/if_link.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
@@ -46,7 +47,9 @@
 
 #define IOVNIC_RING_SIZE	1024
 #define IOVNIC_NAPI_WEIGHT	64
-#define IOVNIC_FDB_BITS		12
+#define IOVNIC_FDB_BITS		13
+#define IOVNIC_MAX_FILTERS	16384	/* per PF (switch) */
+#define IOVNIC_MAX_RATE		100000	/* Mbit/s: the port's speed */
 
 /* Vport 0 is the PF; vport n + 1 is VF n. */
 #define IOVNIC_PF_VPORT		0
@@ -61,12 +64,17 @@ struct iovnic_cfg {
 	u8 wmask[PCI_CFG_SPACE_EXP_SIZE];
 };
 
-/* Exact-match receive filter: (MAC, VLAN) -> vport. */
+/*
+ * Exact-match receive filter: (MAC, VLAN) -> vport.  A unicast key has one
+ * owner; a multicast key one entry per subscribed vport.
+ */
 struct iovnic_filter {
-	struct hlist_node node;
+	struct hlist_node node;		/* hw->fdb, RCU */
+	struct list_head list;		/* vport->filters, hw->lock */
 	struct rcu_head rcu;
 	u8 addr[ETH_ALEN];
 	u16 vlan;
+	bool stale;			/* during a resync */
 	struct iovnic_vport *vport;
 };
 
@@ -80,8 +88,18 @@ struct iovnic_vport_stats {
 	u64 tx_dropped;
 	u64 broadcast;
 	u64 multicast;
+	/* why tx_dropped/rx_dropped grew */
+	u64 tx_spoofed;
+	u64 tx_rate_limited;
+	u64 tx_vlan_refused;
+	u64 tx_link_down;
+	u64 rx_link_down;
+	u64 rx_ring_full;
 	struct u64_stats_sync syncp;
 };
+
+#define IOVNIC_VPORT_NSTATS \
+	(offsetof(struct iovnic_vport_stats, syncp) / sizeof(u64))
 
 /* Administrative VF config set by the PF (ip link set <pf> vf N ...). */
 struct iovnic_vf_cfg {
@@ -89,7 +107,25 @@ struct iovnic_vf_cfg {
 	bool mac_set;
 	bool spoofchk;
 	bool trust;
-	int link_state;
+	int link_state;			/* IFLA_VF_LINK_STATE_* */
+	u32 min_tx_rate;		/* Mbit/s */
+	u32 max_tx_rate;		/* Mbit/s, 0: unlimited */
+};
+
+/* Port VLAN: the switch tags what the vport sends, strips what it gets. */
+struct iovnic_port_vlan {
+	u16 vid;			/* 0: none */
+	u8 qos;
+	__be16 proto;
+};
+
+/* Token bucket policing a vport's transmit (max_tx_rate). */
+struct iovnic_rate {
+	spinlock_t lock;		/* tokens, last */
+	u64 bytes_per_sec;		/* 0: unlimited */
+	s64 burst;
+	s64 tokens;
+	u64 last;
 };
 
 /*
@@ -105,10 +141,22 @@ struct iovnic_vport {
 	struct ptr_ring rxq;
 	struct napi_struct *napi;
 	bool rx_ready;			/* owner is up and polling */
+	bool link_up;			/* link state: frames may pass */
 
 	struct net_device __rcu *netdev;
-	struct iovnic_filter *uc_filter; /* the netdev's own MAC */
 
+	/* receive filters: what the owner asked for (hw->lock) */
+	struct list_head filters;
+	unsigned int num_filters;
+	u8 mac[ETH_ALEN];		/* the owner's own address */
+	u8 (*uc)[ETH_ALEN];		/* secondary unicast addresses */
+	u8 (*mc)[ETH_ALEN];		/* multicast addresses */
+	unsigned int uc_count, mc_count;
+	DECLARE_BITMAP(vlans, VLAN_N_VID); /* VLAN filters of the owner */
+	bool promisc, allmulti;		/* requested; honoured if trusted */
+
+	struct iovnic_port_vlan pvlan;
+	struct iovnic_rate rate;
 	struct iovnic_vf_cfg vf;
 	struct iovnic_vport_stats __percpu *stats;
 };
@@ -126,13 +174,23 @@ struct iovnic_hw {
 	u8 vf_wmask[PCI_CFG_SPACE_SIZE];
 
 	/* switch */
-	struct mutex lock;		/* filter table and vport enablement */
+	struct mutex lock;		/* filter table and vport config */
 	u8 switch_id[8];
 	u16 num_vfs;
+	unsigned int num_filters;
+	unsigned int num_promisc;	/* vports asking for promisc */
 	struct iovnic_vport *vports;	/* 1 + total_vfs */
 	DECLARE_HASHTABLE(fdb, IOVNIC_FDB_BITS);
+
+	/* the physical port and the cable to a peer PF (iovnic_wire_lock) */
+	struct pci_dev *pf_pdev;	/* while the PF driver is bound */
+	struct iovnic_hw __rcu *peer;
+	bool port_up;
 	atomic64_t wire_tx_packets;
 	atomic64_t wire_tx_bytes;
+	atomic64_t wire_rx_packets;
+	atomic64_t wire_rx_bytes;
+	atomic64_t wire_rx_dropped;	/* no vport took a unicast frame */
 };
 
 /* Driver-side state of a PF or VF netdev. */
@@ -142,6 +200,7 @@ struct iovnic_priv {
 	struct iovnic_hw *hw;
 	struct iovnic_vport *vport;
 	struct napi_struct napi;
+	struct work_struct rx_mode_work;
 	bool is_vf;
 };
 
@@ -154,7 +213,7 @@ struct iovnic_hw *iovnic_hw_create(unsigned int index, u16 total_vfs);
 void iovnic_hw_destroy(struct iovnic_hw *hw);
 struct iovnic_hw *iovnic_hw_from_pdev(struct pci_dev *pdev);
 
-/* switch.c: the embedded switch */
+/* switch.c: the embedded switch's vports and data path */
 int iovnic_sw_init(struct iovnic_hw *hw);
 void iovnic_sw_fini(struct iovnic_hw *hw);
 void iovnic_sw_enable_vfs(struct iovnic_hw *hw, u16 num_vfs);
@@ -162,13 +221,36 @@ void iovnic_sw_disable_vfs(struct iovnic_hw *hw);
 int iovnic_vport_attach(struct iovnic_vport *vport, struct net_device *dev,
 			struct napi_struct *napi);
 void iovnic_vport_detach(struct iovnic_vport *vport);
-int iovnic_vport_set_mac(struct iovnic_vport *vport, const u8 *addr);
 void iovnic_vport_rx_start(struct iovnic_vport *vport);
 void iovnic_vport_rx_stop(struct iovnic_vport *vport);
 void iovnic_vport_rx_purge(struct iovnic_vport *vport);
+void iovnic_vport_set_rate(struct iovnic_vport *vport, u32 mbps);
 netdev_tx_t iovnic_sw_xmit(struct iovnic_vport *src, struct sk_buff *skb);
 void iovnic_vport_get_stats(struct iovnic_vport *vport,
 			    struct iovnic_vport_stats *sum);
+
+/* filter.c: the (MAC, VLAN) filter table */
+struct iovnic_filter *iovnic_fdb_find(struct iovnic_hw *hw, const u8 *addr,
+				      u16 vlan);
+bool iovnic_fdb_has(struct iovnic_hw *hw, const u8 *addr, u16 vlan,
+		    const struct iovnic_vport *vport);
+void iovnic_vport_sync_filters(struct iovnic_vport *vport);
+void iovnic_vport_flush_filters(struct iovnic_vport *vport);
+int iovnic_vport_set_mac(struct iovnic_vport *vport, const u8 *addr);
+int iovnic_vport_set_pvlan(struct iovnic_vport *vport,
+			   const struct iovnic_port_vlan *pv);
+void iovnic_vport_set_vlan(struct iovnic_vport *vport, u16 vid, bool on);
+void iovnic_rx_mode_work(struct work_struct *work);
+
+/* wire.c: the physical port, link state and the peer cable */
+extern const struct attribute_group *iovnic_pf_dev_groups[];
+void iovnic_wire_pf_bound(struct iovnic_hw *hw, struct pci_dev *pdev);
+void iovnic_wire_pf_unbound(struct iovnic_hw *hw);
+void iovnic_wire_update_link(struct iovnic_hw *hw);
+void iovnic_wire_port_changed(struct iovnic_hw *hw);
+void iovnic_vport_update_link(struct iovnic_vport *vport);
+void iovnic_wire_tx(struct iovnic_hw *hw, struct sk_buff *skb);
+void iovnic_sw_wire_rx(struct iovnic_hw *hw, struct sk_buff *skb);
 
 /* netdev.c: code shared by PF and VF netdevs */
 struct net_device *iovnic_netdev_alloc(struct pci_dev *pdev,
@@ -184,6 +266,15 @@ extern const struct ethtool_ops iovnic_ethtool_ops;
 int iovnic_pf_set_vf_mac(struct net_device *dev, int vf, u8 *mac);
 int iovnic_pf_get_vf_config(struct net_device *dev, int vf,
 			    struct ifla_vf_info *ivi);
+int iovnic_pf_set_vf_vlan(struct net_device *dev, int vf, u16 vlan, u8 qos,
+			  __be16 proto);
+int iovnic_pf_set_vf_spoofchk(struct net_device *dev, int vf, bool on);
+int iovnic_pf_set_vf_trust(struct net_device *dev, int vf, bool on);
+int iovnic_pf_set_vf_link_state(struct net_device *dev, int vf, int state);
+int iovnic_pf_set_vf_rate(struct net_device *dev, int vf, int min_rate,
+			  int max_rate);
+int iovnic_pf_get_vf_stats(struct net_device *dev, int vf,
+			   struct ifla_vf_stats *st);
 extern struct pci_driver iovnic_pf_driver;
 extern struct pci_driver iovnic_vf_driver;
 

@@ -42,13 +42,25 @@ static int iovnic_poll(struct napi_struct *napi, int budget)
 	return done;
 }
 
+/* Carrier from the vport's link state (and, for a PF, both cable ends). */
+static void iovnic_link_changed(struct iovnic_priv *priv)
+{
+	if (priv->is_vf) {
+		mutex_lock(&priv->hw->lock);
+		iovnic_vport_update_link(priv->vport);
+		mutex_unlock(&priv->hw->lock);
+	} else {
+		iovnic_wire_port_changed(priv->hw);
+	}
+}
+
 static int iovnic_open(struct net_device *dev)
 {
 	struct iovnic_priv *priv = netdev_priv(dev);
 
 	napi_enable(&priv->napi);
 	iovnic_vport_rx_start(priv->vport);
-	netif_carrier_on(dev);
+	iovnic_link_changed(priv);
 	netif_tx_start_all_queues(dev);
 	return 0;
 }
@@ -59,6 +71,8 @@ static int iovnic_stop(struct net_device *dev)
 
 	netif_tx_stop_all_queues(dev);
 	netif_carrier_off(dev);
+	if (!priv->is_vf)
+		iovnic_wire_port_changed(priv->hw);
 	iovnic_vport_rx_stop(priv->vport);
 	napi_disable(&priv->napi);
 	iovnic_vport_rx_purge(priv->vport);
@@ -84,7 +98,8 @@ static int iovnic_set_mac_address(struct net_device *dev, void *p)
 	if (!is_valid_ether_addr(sa->sa_data))
 		return -EADDRNOTAVAIL;
 	/* an untrusted VF keeps the MAC its PF gave it */
-	if (priv->is_vf && priv->vport->vf.mac_set && !priv->vport->vf.trust &&
+	if (priv->is_vf && READ_ONCE(priv->vport->vf.mac_set) &&
+	    !READ_ONCE(priv->vport->vf.trust) &&
 	    !ether_addr_equal(sa->sa_data, priv->vport->vf.mac))
 		return -EPERM;
 	err = iovnic_vport_set_mac(priv->vport, sa->sa_data);
@@ -102,6 +117,31 @@ void iovnic_netdev_apply_mac(struct net_device *dev, const u8 *addr)
 		return;
 	eth_hw_addr_set(dev, addr);
 	call_netdevice_notifiers(NETDEV_CHANGEADDR, dev);
+}
+
+static void iovnic_set_rx_mode(struct net_device *dev)
+{
+	struct iovnic_priv *priv = netdev_priv(dev);
+
+	schedule_work(&priv->rx_mode_work);
+}
+
+static int iovnic_vlan_rx_add_vid(struct net_device *dev, __be16 proto,
+				  u16 vid)
+{
+	struct iovnic_priv *priv = netdev_priv(dev);
+
+	iovnic_vport_set_vlan(priv->vport, vid, true);
+	return 0;
+}
+
+static int iovnic_vlan_rx_kill_vid(struct net_device *dev, __be16 proto,
+				   u16 vid)
+{
+	struct iovnic_priv *priv = netdev_priv(dev);
+
+	iovnic_vport_set_vlan(priv->vport, vid, false);
+	return 0;
 }
 
 static int iovnic_get_port_parent_id(struct net_device *dev,
@@ -122,6 +162,9 @@ static const struct net_device_ops iovnic_vf_netdev_ops = {
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_get_stats64	= dev_get_tstats64,
 	.ndo_get_port_parent_id	= iovnic_get_port_parent_id,
+	.ndo_set_rx_mode	= iovnic_set_rx_mode,
+	.ndo_vlan_rx_add_vid	= iovnic_vlan_rx_add_vid,
+	.ndo_vlan_rx_kill_vid	= iovnic_vlan_rx_kill_vid,
 };
 
 static const struct net_device_ops iovnic_pf_netdev_ops = {
@@ -132,8 +175,17 @@ static const struct net_device_ops iovnic_pf_netdev_ops = {
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_get_stats64	= dev_get_tstats64,
 	.ndo_get_port_parent_id	= iovnic_get_port_parent_id,
+	.ndo_set_rx_mode	= iovnic_set_rx_mode,
+	.ndo_vlan_rx_add_vid	= iovnic_vlan_rx_add_vid,
+	.ndo_vlan_rx_kill_vid	= iovnic_vlan_rx_kill_vid,
 	.ndo_set_vf_mac		= iovnic_pf_set_vf_mac,
+	.ndo_set_vf_vlan	= iovnic_pf_set_vf_vlan,
+	.ndo_set_vf_spoofchk	= iovnic_pf_set_vf_spoofchk,
+	.ndo_set_vf_trust	= iovnic_pf_set_vf_trust,
+	.ndo_set_vf_link_state	= iovnic_pf_set_vf_link_state,
+	.ndo_set_vf_rate	= iovnic_pf_set_vf_rate,
 	.ndo_get_vf_config	= iovnic_pf_get_vf_config,
+	.ndo_get_vf_stats	= iovnic_pf_get_vf_stats,
 };
 
 struct net_device *iovnic_netdev_alloc(struct pci_dev *pdev,
@@ -159,11 +211,15 @@ struct net_device *iovnic_netdev_alloc(struct pci_dev *pdev,
 	dev->netdev_ops = is_vf ? &iovnic_vf_netdev_ops : &iovnic_pf_netdev_ops;
 	dev->ethtool_ops = &iovnic_ethtool_ops;
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
-	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
+	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE | IFF_UNICAST_FLT;
 	dev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM |
 			   NETIF_F_HIGHDMA | NETIF_F_GSO_SOFTWARE;
-	dev->features = dev->hw_features;
 	dev->vlan_features = dev->hw_features;
+	/* tags travel out of band; the switch filters on (MAC, VLAN) */
+	dev->features = dev->hw_features | NETIF_F_HW_VLAN_CTAG_TX |
+			NETIF_F_HW_VLAN_STAG_TX | NETIF_F_HW_VLAN_CTAG_RX |
+			NETIF_F_HW_VLAN_STAG_RX | NETIF_F_HW_VLAN_CTAG_FILTER |
+			NETIF_F_HW_VLAN_STAG_FILTER;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = 9000;
 
@@ -172,6 +228,7 @@ struct net_device *iovnic_netdev_alloc(struct pci_dev *pdev,
 	else
 		eth_hw_addr_random(dev);
 
+	INIT_WORK(&priv->rx_mode_work, iovnic_rx_mode_work);
 	netif_napi_add(dev, &priv->napi, iovnic_poll);
 	netif_carrier_off(dev);
 	return dev;
@@ -196,5 +253,6 @@ void iovnic_netdev_unregister(struct net_device *dev)
 	struct iovnic_priv *priv = netdev_priv(dev);
 
 	unregister_netdev(dev);
+	cancel_work_sync(&priv->rx_mode_work);
 	iovnic_vport_detach(priv->vport);
 }

@@ -38,7 +38,81 @@ int iovnic_pf_set_vf_mac(struct net_device *dev, int vf, u8 *mac)
 		iovnic_netdev_apply_mac(vf_dev, mac);
 	}
 	ether_addr_copy(vport->vf.mac, mac);
-	vport->vf.mac_set = true;
+	WRITE_ONCE(vport->vf.mac_set, true);
+	return 0;
+}
+
+int iovnic_pf_set_vf_vlan(struct net_device *dev, int vf, u16 vlan, u8 qos,
+			  __be16 proto)
+{
+	struct iovnic_vport *vport = iovnic_pf_vf_vport(dev, vf);
+	struct iovnic_port_vlan pv = {
+		.vid = vlan, .qos = qos, .proto = proto,
+	};
+
+	if (!vport || vlan >= VLAN_N_VID || qos > 7)
+		return -EINVAL;
+	if (proto != htons(ETH_P_8021Q) && proto != htons(ETH_P_8021AD))
+		return -EPROTONOSUPPORT;
+	if (!vlan && qos)
+		return -EINVAL;		/* a priority needs a VLAN */
+	if (!vlan)
+		pv.proto = htons(ETH_P_8021Q);
+	return iovnic_vport_set_pvlan(vport, &pv);
+}
+
+int iovnic_pf_set_vf_spoofchk(struct net_device *dev, int vf, bool on)
+{
+	struct iovnic_vport *vport = iovnic_pf_vf_vport(dev, vf);
+
+	if (!vport)
+		return -EINVAL;
+	WRITE_ONCE(vport->vf.spoofchk, on);
+	return 0;
+}
+
+int iovnic_pf_set_vf_trust(struct net_device *dev, int vf, bool on)
+{
+	struct iovnic_vport *vport = iovnic_pf_vf_vport(dev, vf);
+
+	if (!vport)
+		return -EINVAL;
+	WRITE_ONCE(vport->vf.trust, on);
+	return 0;
+}
+
+int iovnic_pf_set_vf_link_state(struct net_device *dev, int vf, int state)
+{
+	struct iovnic_vport *vport = iovnic_pf_vf_vport(dev, vf);
+	struct iovnic_hw *hw = ((struct iovnic_priv *)netdev_priv(dev))->hw;
+
+	if (!vport)
+		return -EINVAL;
+	if (state != IFLA_VF_LINK_STATE_AUTO &&
+	    state != IFLA_VF_LINK_STATE_ENABLE &&
+	    state != IFLA_VF_LINK_STATE_DISABLE)
+		return -EINVAL;
+	mutex_lock(&hw->lock);
+	vport->vf.link_state = state;
+	iovnic_vport_update_link(vport);
+	mutex_unlock(&hw->lock);
+	return 0;
+}
+
+int iovnic_pf_set_vf_rate(struct net_device *dev, int vf, int min_rate,
+			  int max_rate)
+{
+	struct iovnic_vport *vport = iovnic_pf_vf_vport(dev, vf);
+
+	if (!vport || min_rate < 0 || max_rate < 0)
+		return -EINVAL;
+	if (min_rate > IOVNIC_MAX_RATE || max_rate > IOVNIC_MAX_RATE)
+		return -EINVAL;		/* beyond the port's speed */
+	if (max_rate && min_rate > max_rate)
+		return -EINVAL;
+	vport->vf.min_tx_rate = min_rate;
+	vport->vf.max_tx_rate = max_rate;
+	iovnic_vport_set_rate(vport, max_rate);
 	return 0;
 }
 
@@ -56,9 +130,34 @@ int iovnic_pf_get_vf_config(struct net_device *dev, int vf,
 		ether_addr_copy(ivi->mac, vf_dev->dev_addr);
 	else
 		ether_addr_copy(ivi->mac, vport->vf.mac);
+	ivi->vlan = vport->pvlan.vid;
+	ivi->qos = vport->pvlan.qos;
+	ivi->vlan_proto = vport->pvlan.proto;
 	ivi->spoofchk = vport->vf.spoofchk;
 	ivi->trusted = vport->vf.trust;
 	ivi->linkstate = vport->vf.link_state;
+	ivi->min_tx_rate = vport->vf.min_tx_rate;
+	ivi->max_tx_rate = vport->vf.max_tx_rate;
+	return 0;
+}
+
+int iovnic_pf_get_vf_stats(struct net_device *dev, int vf,
+			   struct ifla_vf_stats *st)
+{
+	struct iovnic_vport *vport = iovnic_pf_vf_vport(dev, vf);
+	struct iovnic_vport_stats sum;
+
+	if (!vport)
+		return -EINVAL;
+	iovnic_vport_get_stats(vport, &sum);
+	st->rx_packets = sum.rx_packets;
+	st->tx_packets = sum.tx_packets;
+	st->rx_bytes = sum.rx_bytes;
+	st->tx_bytes = sum.tx_bytes;
+	st->broadcast = sum.broadcast;
+	st->multicast = sum.multicast;
+	st->rx_dropped = sum.rx_dropped;
+	st->tx_dropped = sum.tx_dropped;
 	return 0;
 }
 
@@ -117,6 +216,7 @@ static int iovnic_pf_probe(struct pci_dev *pdev,
 	err = iovnic_netdev_register(dev);
 	if (err)
 		goto err_free;
+	iovnic_wire_pf_bound(hw, pdev);
 	return 0;
 
 err_free:
@@ -130,6 +230,7 @@ static void iovnic_pf_remove(struct pci_dev *pdev)
 {
 	struct net_device *dev = pci_get_drvdata(pdev);
 
+	iovnic_wire_pf_unbound(iovnic_hw_from_pdev(pdev));
 	iovnic_pf_disable_vfs(pdev);
 	iovnic_netdev_unregister(dev);
 	free_netdev(dev);
@@ -148,4 +249,5 @@ struct pci_driver iovnic_pf_driver = {
 	.probe			= iovnic_pf_probe,
 	.remove			= iovnic_pf_remove,
 	.sriov_configure	= iovnic_pf_sriov_configure,
+	.dev_groups		= iovnic_pf_dev_groups,
 };

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The NIC's embedded switch (VEB).  Every function owns a vport; frames a
- * vport transmits are matched against exact (MAC, VLAN) filters and handed,
- * without a copy, to the receive queue of the vport that owns the
+ * The NIC's embedded switch (VEB).  Every function owns a vport; a frame a
+ * vport transmits passes the vport's checks (link state, spoof check, rate
+ * limit, port VLAN), is matched against exact (MAC, VLAN) filters and is
+ * handed, without a copy, to the receive queue of the vport that owns the
  * destination, or sent to the wire when no vport does.  Broadcast and
- * multicast go to every other vport; a frame never returns to its sender.
+ * multicast go to every other vport of the VLAN that accepts them and to
+ * the wire; a frame never returns to its sender.  Frames from the wire go
+ * to the owner, else to a promiscuous PF, else are dropped and counted.
  *
- * The filter table is read under RCU on the data path and changed under
- * hw->lock.
+ * Inside the switch a frame's VLAN tag is always out of band
+ * (skb->vlan_tci): tags a sender put in the payload are taken out at
+ * ingress, a port VLAN is pushed there, and stripped at delivery.
  */
 #include <linux/percpu.h>
 #include <linux/random.h>
@@ -15,59 +19,42 @@
 
 #include "iovnic.h"
 
-static u64 iovnic_fdb_key(const u8 *addr, u16 vlan)
-{
-	return ether_addr_to_u64(addr) | ((u64)vlan << 48);
-}
 
-static struct iovnic_filter *iovnic_fdb_find(struct iovnic_hw *hw,
-					     const u8 *addr, u16 vlan)
-{
-	struct iovnic_filter *f;
+#define IOVNIC_STATS_INC(vport, field) do {				\
+	struct iovnic_vport_stats *__s = this_cpu_ptr((vport)->stats);	\
+									\
+	u64_stats_update_begin(&__s->syncp);				\
+	__s->field++;							\
+	u64_stats_update_end(&__s->syncp);				\
+} while (0)
 
-	hash_for_each_possible_rcu(hw->fdb, f, node,
-				   iovnic_fdb_key(addr, vlan)) {
-		if (f->vlan == vlan && ether_addr_equal(f->addr, addr))
-			return f;
-	}
-	return NULL;
-}
+/* Count a dropped transmit and its reason. */
+#define IOVNIC_TX_DROP(vport, reason) do {				\
+	struct iovnic_vport_stats *__s = this_cpu_ptr((vport)->stats);	\
+									\
+	u64_stats_update_begin(&__s->syncp);				\
+	__s->tx_dropped++;						\
+	__s->reason++;							\
+	u64_stats_update_end(&__s->syncp);				\
+} while (0)
 
-/* Add a unicast filter for @vport; the caller holds hw->lock. */
-static struct iovnic_filter *iovnic_fdb_add(struct iovnic_vport *vport,
-					    const u8 *addr, u16 vlan)
-{
-	struct iovnic_hw *hw = vport->hw;
-	struct iovnic_filter *f;
-
-	lockdep_assert_held(&hw->lock);
-	f = iovnic_fdb_find(hw, addr, vlan);
-	if (f)
-		return ERR_PTR(-EADDRINUSE);
-	f = kzalloc(sizeof(*f), GFP_KERNEL);
-	if (!f)
-		return ERR_PTR(-ENOMEM);
-	ether_addr_copy(f->addr, addr);
-	f->vlan = vlan;
-	f->vport = vport;
-	hash_add_rcu(hw->fdb, &f->node, iovnic_fdb_key(addr, vlan));
-	return f;
-}
-
-static void iovnic_fdb_del(struct iovnic_hw *hw, struct iovnic_filter *f)
-{
-	lockdep_assert_held(&hw->lock);
-	if (!f)
-		return;
-	hash_del_rcu(&f->node);
-	kfree_rcu(f, rcu);
-}
+#define IOVNIC_RX_DROP(vport, reason) do {				\
+	struct iovnic_vport_stats *__s = this_cpu_ptr((vport)->stats);	\
+									\
+	u64_stats_update_begin(&__s->syncp);				\
+	__s->rx_dropped++;						\
+	__s->reason++;							\
+	u64_stats_update_end(&__s->syncp);				\
+} while (0)
 
 static void iovnic_vf_cfg_reset(struct iovnic_vport *vport)
 {
 	memset(&vport->vf, 0, sizeof(vport->vf));
 	vport->vf.spoofchk = true;
 	vport->vf.link_state = IFLA_VF_LINK_STATE_AUTO;
+	memset(&vport->pvlan, 0, sizeof(vport->pvlan));
+	vport->pvlan.proto = htons(ETH_P_8021Q);
+	iovnic_vport_set_rate(vport, 0);
 }
 
 int iovnic_sw_init(struct iovnic_hw *hw)
@@ -78,6 +65,7 @@ int iovnic_sw_init(struct iovnic_hw *hw)
 	mutex_init(&hw->lock);
 	hash_init(hw->fdb);
 	get_random_bytes(hw->switch_id, sizeof(hw->switch_id));
+	hw->port_up = true;
 	hw->vports = kvcalloc(1 + hw->total_vfs, sizeof(*hw->vports),
 			      GFP_KERNEL);
 	if (!hw->vports)
@@ -86,12 +74,15 @@ int iovnic_sw_init(struct iovnic_hw *hw)
 		vport = &hw->vports[i];
 		vport->hw = hw;
 		vport->idx = i;
+		INIT_LIST_HEAD(&vport->filters);
+		spin_lock_init(&vport->rate.lock);
 		iovnic_vf_cfg_reset(vport);
 		vport->stats = netdev_alloc_pcpu_stats(struct iovnic_vport_stats);
 		if (!vport->stats)
 			goto err;
 	}
 	hw->vports[IOVNIC_PF_VPORT].enabled = true;
+	hw->vports[IOVNIC_PF_VPORT].link_up = true;
 	return 0;
 
 err:
@@ -114,11 +105,15 @@ void iovnic_sw_fini(struct iovnic_hw *hw)
 
 void iovnic_sw_enable_vfs(struct iovnic_hw *hw, u16 num_vfs)
 {
+	struct iovnic_vport *vport;
 	unsigned int i;
 
 	mutex_lock(&hw->lock);
-	for (i = 0; i < num_vfs; i++)
-		hw->vports[IOVNIC_VF_VPORT(i)].enabled = true;
+	for (i = 0; i < num_vfs; i++) {
+		vport = &hw->vports[IOVNIC_VF_VPORT(i)];
+		vport->enabled = true;
+		iovnic_vport_update_link(vport);
+	}
 	hw->num_vfs = num_vfs;
 	mutex_unlock(&hw->lock);
 }
@@ -133,6 +128,7 @@ void iovnic_sw_disable_vfs(struct iovnic_hw *hw)
 	for (i = 0; i < hw->num_vfs; i++) {
 		vport = &hw->vports[IOVNIC_VF_VPORT(i)];
 		vport->enabled = false;
+		WRITE_ONCE(vport->link_up, false);
 		iovnic_vf_cfg_reset(vport);
 	}
 	hw->num_vfs = 0;
@@ -143,7 +139,6 @@ int iovnic_vport_attach(struct iovnic_vport *vport, struct net_device *dev,
 			struct napi_struct *napi)
 {
 	struct iovnic_hw *hw = vport->hw;
-	struct iovnic_filter *f;
 	int err;
 
 	err = ptr_ring_init(&vport->rxq, IOVNIC_RING_SIZE, GFP_KERNEL);
@@ -155,14 +150,15 @@ int iovnic_vport_attach(struct iovnic_vport *vport, struct net_device *dev,
 		err = -ENODEV;
 		goto err_unlock;
 	}
-	f = iovnic_fdb_add(vport, dev->dev_addr, 0);
-	if (IS_ERR(f)) {
-		err = PTR_ERR(f);
+	if (iovnic_fdb_find(hw, dev->dev_addr, vport->pvlan.vid)) {
+		err = -EADDRINUSE;
 		goto err_unlock;
 	}
-	vport->uc_filter = f;
+	ether_addr_copy(vport->mac, dev->dev_addr);
 	vport->napi = napi;
 	rcu_assign_pointer(vport->netdev, dev);
+	iovnic_vport_sync_filters(vport);
+	iovnic_vport_update_link(vport);
 	mutex_unlock(&hw->lock);
 	return 0;
 
@@ -182,35 +178,12 @@ void iovnic_vport_detach(struct iovnic_vport *vport)
 	struct iovnic_hw *hw = vport->hw;
 
 	mutex_lock(&hw->lock);
-	iovnic_fdb_del(hw, vport->uc_filter);
-	vport->uc_filter = NULL;
 	RCU_INIT_POINTER(vport->netdev, NULL);
+	iovnic_vport_flush_filters(vport);
 	mutex_unlock(&hw->lock);
 	synchronize_net();
 	vport->napi = NULL;
 	ptr_ring_cleanup(&vport->rxq, iovnic_skb_destroy);
-}
-
-/* Move the vport's own unicast filter to @addr. */
-int iovnic_vport_set_mac(struct iovnic_vport *vport, const u8 *addr)
-{
-	struct iovnic_hw *hw = vport->hw;
-	struct iovnic_filter *f;
-	int err = 0;
-
-	mutex_lock(&hw->lock);
-	if (vport->uc_filter && ether_addr_equal(vport->uc_filter->addr, addr))
-		goto out;
-	f = iovnic_fdb_add(vport, addr, 0);
-	if (IS_ERR(f)) {
-		err = PTR_ERR(f);
-		goto out;
-	}
-	iovnic_fdb_del(hw, vport->uc_filter);
-	vport->uc_filter = f;
-out:
-	mutex_unlock(&hw->lock);
-	return err;
 }
 
 void iovnic_vport_rx_start(struct iovnic_vport *vport)
@@ -241,8 +214,8 @@ void iovnic_vport_get_stats(struct iovnic_vport *vport,
 			    struct iovnic_vport_stats *sum)
 {
 	const struct iovnic_vport_stats *s;
-	struct iovnic_vport_stats t;
-	unsigned int start;
+	u64 *out = (u64 *)sum, t[IOVNIC_VPORT_NSTATS];
+	unsigned int start, i;
 	int cpu;
 
 	memset(sum, 0, sizeof(*sum));
@@ -250,50 +223,99 @@ void iovnic_vport_get_stats(struct iovnic_vport *vport,
 		s = per_cpu_ptr(vport->stats, cpu);
 		do {
 			start = u64_stats_fetch_begin(&s->syncp);
-			t = *s;
+			memcpy(t, s, sizeof(t));
 		} while (u64_stats_fetch_retry(&s->syncp, start));
-		sum->rx_packets += t.rx_packets;
-		sum->rx_bytes += t.rx_bytes;
-		sum->rx_dropped += t.rx_dropped;
-		sum->tx_packets += t.tx_packets;
-		sum->tx_bytes += t.tx_bytes;
-		sum->tx_dropped += t.tx_dropped;
-		sum->broadcast += t.broadcast;
-		sum->multicast += t.multicast;
+		for (i = 0; i < IOVNIC_VPORT_NSTATS; i++)
+			out[i] += t[i];
 	}
 }
 
-static void iovnic_vport_count_tx(struct iovnic_vport *vport,
-				  unsigned int len, bool ok)
+/* max_tx_rate: @mbps Mbit/s, 0 for none. */
+void iovnic_vport_set_rate(struct iovnic_vport *vport, u32 mbps)
+{
+	struct iovnic_rate *r = &vport->rate;
+	u64 rate = (u64)mbps * 125000;	/* bytes per second */
+
+	spin_lock_bh(&r->lock);
+	r->burst = max_t(s64, rate / 100, 2 * VLAN_ETH_FRAME_LEN); /* 10 ms */
+	r->tokens = r->burst;
+	r->last = ktime_get_ns();
+	WRITE_ONCE(r->bytes_per_sec, rate);
+	spin_unlock_bh(&r->lock);
+}
+
+/*
+ * Token bucket policer.  The bucket may go into debt by one frame, so a
+ * GSO frame larger than the burst still passes at the configured rate.
+ */
+static bool iovnic_rate_allow(struct iovnic_rate *r, unsigned int len)
+{
+	u64 rate = READ_ONCE(r->bytes_per_sec), now, dt;
+	bool ok;
+
+	if (!rate)
+		return true;
+	spin_lock(&r->lock);
+	now = ktime_get_ns();
+	dt = min_t(u64, now - r->last, NSEC_PER_SEC);
+	r->last = now;
+	r->tokens = min_t(s64, r->tokens + div_u64(dt * rate, NSEC_PER_SEC),
+			  r->burst);
+	ok = r->tokens >= 0;
+	if (ok)
+		r->tokens -= len;
+	spin_unlock(&r->lock);
+	return ok;
+}
+
+/* Does the vport's owner get what its promisc/allmulti flags ask for? */
+static bool iovnic_vport_trusted(const struct iovnic_vport *v)
+{
+	return v->idx == IOVNIC_PF_VPORT || READ_ONCE(v->vf.trust);
+}
+
+static bool iovnic_vport_in_vlan(const struct iovnic_vport *v, u16 vid)
+{
+	u16 pvid = READ_ONCE(v->pvlan.vid);
+
+	if (pvid)
+		return vid == pvid;
+	if (!vid || test_bit(vid, v->vlans))
+		return true;
+	return READ_ONCE(v->promisc) && iovnic_vport_trusted(v);
+}
+
+/*
+ * Does @v take a frame to @daddr in @vid that no filter matched as unicast:
+ * a broadcast, a multicast or an unknown unicast?
+ */
+static bool iovnic_vport_accepts(struct iovnic_hw *hw,
+				 const struct iovnic_vport *v,
+				 const u8 *daddr, u16 vid)
+{
+	bool promisc = READ_ONCE(v->promisc) && iovnic_vport_trusted(v);
+
+	if (!READ_ONCE(v->rx_ready) || !iovnic_vport_in_vlan(v, vid))
+		return false;
+	if (!is_multicast_ether_addr(daddr))
+		return promisc;
+	if (is_broadcast_ether_addr(daddr) || promisc)
+		return true;
+	if (READ_ONCE(v->allmulti) && iovnic_vport_trusted(v))
+		return true;
+	return iovnic_fdb_has(hw, daddr, vid, v);
+}
+
+static void iovnic_count_rx(struct iovnic_vport *vport, bool bcast,
+			    bool mcast, unsigned int len)
 {
 	struct iovnic_vport_stats *s = this_cpu_ptr(vport->stats);
 
 	u64_stats_update_begin(&s->syncp);
-	if (ok) {
-		s->tx_packets++;
-		s->tx_bytes += len;
-	} else {
-		s->tx_dropped++;
-	}
-	u64_stats_update_end(&s->syncp);
-}
-
-static void iovnic_vport_count_rx(struct iovnic_vport *vport,
-				  const u8 *dst, unsigned int len, bool ok)
-{
-	struct iovnic_vport_stats *s = this_cpu_ptr(vport->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	if (!ok) {
-		s->rx_dropped++;
-	} else {
-		s->rx_packets++;
-		s->rx_bytes += len;
-		if (is_broadcast_ether_addr(dst))
-			s->broadcast++;
-		else if (is_multicast_ether_addr(dst))
-			s->multicast++;
-	}
+	s->rx_packets++;
+	s->rx_bytes += len;
+	s->broadcast += bcast;
+	s->multicast += mcast;
 	u64_stats_update_end(&s->syncp);
 }
 
@@ -301,91 +323,223 @@ static void iovnic_vport_count_rx(struct iovnic_vport *vport,
  * Hand @skb to @dst's receive queue and raise its interrupt.  The frame is
  * not copied: the receiver gets the very buffer the sender built.
  */
-static void iovnic_deliver(struct iovnic_vport *dst, struct sk_buff *skb,
-			   const u8 *daddr)
+static void iovnic_deliver(struct iovnic_vport *dst, struct sk_buff *skb)
 {
+	bool bcast = is_broadcast_ether_addr(skb->data);
+	bool mcast = !bcast && is_multicast_ether_addr(skb->data);
 	unsigned int len = skb->len;
 	struct net_device *dev;
 
+	if (unlikely(!READ_ONCE(dst->link_up))) {
+		IOVNIC_RX_DROP(dst, rx_link_down);
+		goto free;
+	}
 	dev = rcu_dereference_bh(dst->netdev);
-	if (!dev || !READ_ONCE(dst->rx_ready))
-		goto drop;
+	if (unlikely(!dev || !READ_ONCE(dst->rx_ready))) {
+		IOVNIC_STATS_INC(dst, rx_dropped);
+		goto free;
+	}
+	if (READ_ONCE(dst->pvlan.vid))
+		__vlan_hwaccel_clear_tag(skb);
 	if (____dev_forward_skb(dev, skb, true)) {
-		iovnic_vport_count_rx(dst, daddr, len, false);
+		IOVNIC_STATS_INC(dst, rx_dropped);
 		return;		/* freed and counted by the core */
 	}
-	if (ptr_ring_produce(&dst->rxq, skb))
-		goto drop;
-	iovnic_vport_count_rx(dst, daddr, len, true);
+	if (unlikely(ptr_ring_produce(&dst->rxq, skb))) {
+		IOVNIC_RX_DROP(dst, rx_ring_full);
+		goto free;
+	}
+	iovnic_count_rx(dst, bcast, mcast, len);
 	napi_schedule(dst->napi);
 	return;
 
-drop:
-	iovnic_vport_count_rx(dst, daddr, len, false);
+free:
 	kfree_skb(skb);
 }
 
-static void iovnic_wire_tx(struct iovnic_hw *hw, struct sk_buff *skb)
+/* Give the wire its copy of a flooded frame; clone only if it leads on. */
+static void iovnic_flood_wire(struct iovnic_hw *hw, struct sk_buff *skb)
 {
-	atomic64_inc(&hw->wire_tx_packets);
-	atomic64_add(skb->len, &hw->wire_tx_bytes);
-	consume_skb(skb);
+	struct sk_buff *clone;
+
+	if (!rcu_access_pointer(hw->peer)) {
+		atomic64_inc(&hw->wire_tx_packets);
+		atomic64_add(skb->len, &hw->wire_tx_bytes);
+		return;
+	}
+	clone = skb_clone(skb, GFP_ATOMIC);
+	if (clone)
+		iovnic_wire_tx(hw, clone);
 }
 
-/* Replicate to every other vport that is up; the last one gets @skb. */
-static void iovnic_flood(struct iovnic_vport *src, struct sk_buff *skb,
-			 const u8 *daddr)
+/*
+ * Replicate to every other vport of the VLAN that accepts the frame (and
+ * to the wire if it came from a vport); the last receiver gets @skb.
+ * Unknown unicast comes here too, for promiscuous vports.
+ */
+static void iovnic_flood(struct iovnic_hw *hw, struct iovnic_vport *src,
+			 struct sk_buff *skb, u16 vid)
 {
-	struct iovnic_hw *hw = src->hw;
 	struct iovnic_vport *vport, *prev = NULL;
+	const u8 *daddr = skb->data;
 	struct sk_buff *clone;
 	unsigned int i;
 
-	atomic64_inc(&hw->wire_tx_packets);
-	atomic64_add(skb->len, &hw->wire_tx_bytes);
+	if (src)
+		iovnic_flood_wire(hw, skb);
 	for (i = 0; i <= hw->total_vfs; i++) {
 		vport = &hw->vports[i];
-		if (vport == src || !READ_ONCE(vport->rx_ready))
+		if (vport == src || !iovnic_vport_accepts(hw, vport, daddr, vid))
 			continue;
 		if (prev) {
 			clone = skb_clone(skb, GFP_ATOMIC);
 			if (clone)
-				iovnic_deliver(prev, clone, daddr);
+				iovnic_deliver(prev, clone);
 			else
-				iovnic_vport_count_rx(prev, daddr, 0, false);
+				IOVNIC_STATS_INC(prev, rx_dropped);
 		}
 		prev = vport;
 	}
-	if (prev)
-		iovnic_deliver(prev, skb, daddr);
-	else
+	if (prev) {
+		iovnic_deliver(prev, skb);
+	} else if (!src && !is_multicast_ether_addr(daddr)) {
+		atomic64_inc(&hw->wire_rx_dropped);
+		kfree_skb(skb);
+	} else {
 		consume_skb(skb);
+	}
+}
+
+/* Switch a frame from @src (NULL: from the wire). */
+static void iovnic_forward(struct iovnic_hw *hw, struct iovnic_vport *src,
+			   struct sk_buff *skb)
+{
+	u16 vid = skb_vlan_tag_present(skb) ? skb_vlan_tag_get_id(skb) : 0;
+	struct iovnic_filter *f;
+
+	if (is_multicast_ether_addr(skb->data)) {
+		iovnic_flood(hw, src, skb, vid);
+		return;
+	}
+	f = iovnic_fdb_find(hw, skb->data, vid);
+	if (f) {
+		if (likely(f->vport != src))
+			iovnic_deliver(f->vport, skb);
+		else
+			consume_skb(skb);	/* never back to the sender */
+	} else if (READ_ONCE(hw->num_promisc)) {
+		iovnic_flood(hw, src, skb, vid);	/* + promiscuous vports */
+	} else if (src) {
+		iovnic_wire_tx(hw, skb);
+	} else {
+		atomic64_inc(&hw->wire_rx_dropped);
+		kfree_skb(skb);
+	}
+}
+
+/* A frame arrives from the wire (the peer's port).  Under RCU-bh. */
+void iovnic_sw_wire_rx(struct iovnic_hw *hw, struct sk_buff *skb)
+{
+	atomic64_inc(&hw->wire_rx_packets);
+	atomic64_add(skb->len, &hw->wire_rx_bytes);
+	iovnic_forward(hw, NULL, skb);
+}
+
+/* Move a tag from the payload to skb->vlan_tci. */
+static struct sk_buff *iovnic_vlan_untag(struct sk_buff *skb)
+{
+	struct vlan_ethhdr *veth;
+	__be16 proto;
+	u16 tci;
+
+	if (unlikely(skb->len < VLAN_ETH_HLEN ||
+		     skb_ensure_writable(skb, VLAN_ETH_HLEN))) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	veth = (struct vlan_ethhdr *)skb->data;
+	proto = veth->h_vlan_proto;
+	tci = ntohs(veth->h_vlan_TCI);
+	memmove(skb->data + VLAN_HLEN, skb->data, 2 * ETH_ALEN);
+	__skb_pull(skb, VLAN_HLEN);
+	skb_reset_mac_header(skb);
+	__vlan_hwaccel_put_tag(skb, proto, tci);
+	return skb;
+}
+
+/*
+ * Classify a frame entering from @src: an 802.1Q port VLAN tags it (a VF
+ * in a port VLAN may not tag itself), an 802.1ad one stacks an S-tag on
+ * whatever the VF sent.  Returns NULL if the frame was dropped.
+ */
+static struct sk_buff *iovnic_vlan_ingress(struct iovnic_vport *src,
+					   struct sk_buff *skb)
+{
+	struct ethhdr *eth = (struct ethhdr *)skb->data;
+	u16 pvid = READ_ONCE(src->pvlan.vid);
+	__be16 proto;
+
+	if (!skb_vlan_tag_present(skb) && eth_type_vlan(eth->h_proto)) {
+		skb = iovnic_vlan_untag(skb);
+		if (!skb)
+			return NULL;
+	}
+	if (!pvid)
+		return skb;
+	proto = READ_ONCE(src->pvlan.proto);
+	if (skb_vlan_tag_present(skb)) {
+		if (proto != htons(ETH_P_8021AD)) {
+			kfree_skb(skb);
+			return NULL;
+		}
+		skb = __vlan_hwaccel_push_inside(skb);
+		if (!skb)
+			return NULL;
+	}
+	__vlan_hwaccel_put_tag(skb, proto,
+			       pvid | READ_ONCE(src->pvlan.qos) << VLAN_PRIO_SHIFT);
+	return skb;
 }
 
 /* A frame from @src enters the switch.  Called under rcu_read_lock_bh(). */
 netdev_tx_t iovnic_sw_xmit(struct iovnic_vport *src, struct sk_buff *skb)
 {
-	struct iovnic_filter *f;
-	u8 daddr[ETH_ALEN];
+	struct iovnic_vport_stats *s;
+	unsigned int len = skb->len;
 
-	if (unlikely(skb->len < ETH_HLEN)) {
-		iovnic_vport_count_tx(src, 0, false);
-		kfree_skb(skb);
+	if (unlikely(len < ETH_HLEN)) {
+		IOVNIC_STATS_INC(src, tx_dropped);
+		goto free;
+	}
+	if (unlikely(!READ_ONCE(src->link_up))) {
+		IOVNIC_TX_DROP(src, tx_link_down);
+		goto free;
+	}
+	if (src->idx != IOVNIC_PF_VPORT && READ_ONCE(src->vf.spoofchk) &&
+	    unlikely(!ether_addr_equal(skb->data + ETH_ALEN, src->mac))) {
+		IOVNIC_TX_DROP(src, tx_spoofed);
+		goto free;
+	}
+	if (unlikely(!iovnic_rate_allow(&src->rate, len))) {
+		IOVNIC_TX_DROP(src, tx_rate_limited);
+		goto free;
+	}
+	skb = iovnic_vlan_ingress(src, skb);
+	if (unlikely(!skb)) {
+		IOVNIC_TX_DROP(src, tx_vlan_refused);
 		return NETDEV_TX_OK;
 	}
-	ether_addr_copy(daddr, skb->data);
-	iovnic_vport_count_tx(src, skb->len, true);
 
-	if (is_multicast_ether_addr(daddr)) {
-		iovnic_flood(src, skb, daddr);
-		return NETDEV_TX_OK;
-	}
-	f = iovnic_fdb_find(src->hw, daddr, 0);
-	if (!f)
-		iovnic_wire_tx(src->hw, skb);
-	else if (f->vport == src)
-		kfree_skb(skb);	/* never back to the sender */
-	else
-		iovnic_deliver(f->vport, skb, daddr);
+	s = this_cpu_ptr(src->stats);
+	u64_stats_update_begin(&s->syncp);
+	s->tx_packets++;
+	s->tx_bytes += len;
+	u64_stats_update_end(&s->syncp);
+
+	iovnic_forward(src->hw, src, skb);
+	return NETDEV_TX_OK;
+
+free:
+	kfree_skb(skb);
 	return NETDEV_TX_OK;
 }

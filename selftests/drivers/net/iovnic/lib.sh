@@ -10,6 +10,7 @@ fi
 
 NS_PREFIX=iovt
 PKT="$(cd "$(dirname "$0")" && pwd)/pkt.py"
+VFNL="$(cd "$(dirname "$0")" && pwd)/vfnl.py"
 RET=0
 
 log() { ktap_print_msg "$@"; }
@@ -51,6 +52,105 @@ try:
 except OSError as e:
     print(errno.errorcode.get(e.errno, str(e.errno)))
 PY
+}
+
+# errno_of CMD...: run CMD (ip, ethtool, ...) and print OK, or the errno
+# name matching the "...: <strerror>" message it failed with.
+errno_of() {
+	local out
+	if out=$("$@" 2>&1); then
+		echo OK
+		return
+	fi
+	python3 - "$out" <<'PY'
+import errno, os, sys
+msg = sys.argv[1]
+names = {os.strerror(e): n for e, n in errno.errorcode.items()}
+for line in msg.splitlines():
+    for text, name in names.items():
+        if line.rstrip().endswith(text):
+            print(name)
+            sys.exit(0)
+print("FAILED:" + msg.replace("\n", " | "))
+PY
+}
+
+# vf_line PF N: the "vf N ..." line of "ip link show PF" (one line)
+vf_line() {
+	ip -d link show "$1" | awk -v n="$2" '$1 == "vf" && $2 == n {
+		line = $0
+		while ((getline nxt) > 0 && nxt !~ /^ *vf [0-9]/ && nxt ~ /^    /)
+			line = line " " nxt
+		print line
+		exit
+	}' | tr -s ' '
+}
+
+# stat_of DEV NAME [NS]: one "ethtool -S" counter
+stat_of() {
+	local ns=()
+	[ -n "${3:-}" ] && ns=(ip netns exec "$3")
+	"${ns[@]}" ethtool -S "$1" | awk -v k="$2:" '$1 == k {print $2}'
+}
+
+# vf_stat PF N FIELD: a VF counter from "ip -s link show PF" (json)
+vf_stat() {
+	ip -j -s link show "$1" | python3 -c '
+import json, sys
+vf, field = int(sys.argv[1]), sys.argv[2]
+for v in json.load(sys.stdin)[0]["vfinfo_list"]:
+    if v["vf"] == vf:
+        s = v["stats"]
+        rx, tx = s["rx"], s["tx"]
+        d = {"rx_bytes": rx["bytes"], "rx_packets": rx["packets"],
+             "multicast": rx["multicast"], "broadcast": rx["broadcast"],
+             "rx_dropped": rx["dropped"],
+             "tx_bytes": tx.get("bytes", tx.get("tx_bytes")),
+             "tx_packets": tx.get("packets", tx.get("tx_packets")),
+             "tx_dropped": tx["dropped"]}
+        print(d[field])
+' "$2" "$3"
+}
+
+# Count test frames on several receivers while one sender sends them:
+#   cap NAME NS DEV [pkt.py count args]   (NS "-": initial namespace)
+CAPS=()
+#   cap_send NS DEV [pkt.py send args]    sends, waits for every cap
+#   capn NAME                             what NAME counted
+cap() {
+	local name=$1 ns=$2 dev=$3 pre=()
+	shift 3
+	[ "$ns" != - ] && pre=(ip netns exec "$ns")
+	rm -f "/tmp/iovt-$name.rdy" /tmp/iovt-stop
+	"${pre[@]}" "$PKT" count "$dev" --secs 30 --ready "/tmp/iovt-$name.rdy" \
+		--stop /tmp/iovt-stop "$@" > "/tmp/iovt-$name.cnt" &
+	CAPS+=("$name")
+}
+cap_send() {
+	local ns=$1 dev=$2 pre=() c i
+	shift 2
+	[ "$ns" != - ] && pre=(ip netns exec "$ns")
+	for c in "${CAPS[@]}"; do	# every counter listens before we send
+		for ((i = 0; i < 100; i++)); do
+			[ -e "/tmp/iovt-$c.rdy" ] && break
+			sleep 0.1
+		done
+	done
+	CAPS=()
+	"${pre[@]}" "$PKT" send "$dev" "$@" > /dev/null
+	sleep 0.2
+	touch /tmp/iovt-stop
+	wait
+}
+capn() { cat "/tmp/iovt-$1.cnt"; }
+
+# mac_of NS DEV
+mac_of() {
+	if [ "$1" = - ]; then
+		cat "/sys/class/net/$2/address"
+	else
+		ip netns exec "$1" cat "/sys/class/net/$2/address"
+	fi
 }
 
 iov_unload() {

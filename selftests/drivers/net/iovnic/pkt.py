@@ -4,11 +4,14 @@
 
   pkt.py send IFACE --dst MAC [--src MAC] [--vlan V] [--count N] [--size B]
       send N raw frames (ethertype 0x88b5, local experimental) out of IFACE
-  pkt.py count IFACE --secs S [--src MAC] [--dst MAC] [--type T]
+  pkt.py count IFACE --secs S [--src MAC] [--dst MAC] [--type T|any]
+               [--vlan V [--prio P] [--tpid T]] [--untagged] [--ready F] [--stop F]
       print how many frames IFACE received (not sent) in S seconds that
-      match the given fields
+      match the given fields, or until file F of --stop appears (by default only frames "send" makes, with
+      ethertype 0x88b5); the VLAN tag is read from PACKET_AUXDATA
 """
 import argparse
+import os
 import socket
 import struct
 import sys
@@ -17,6 +20,10 @@ import time
 ETH_P_ALL = 0x0003
 ETH_P_EXP = 0x88B5
 PACKET_OUTGOING = 4
+SOL_PACKET = 263
+PACKET_AUXDATA = 8
+TP_STATUS_VLAN_VALID = 1 << 4
+TP_STATUS_VLAN_TPID_VALID = 1 << 6
 
 
 def mac(s):
@@ -34,7 +41,7 @@ def send(a):
     src = mac(a.src) if a.src else ifmac(a.iface)
     hdr = mac(a.dst) + src
     if a.vlan is not None:
-        hdr += struct.pack("!HH", 0x8100, a.vlan)
+        hdr += struct.pack("!HH", a.tpid, a.vlan)
     hdr += struct.pack("!H", ETH_P_EXP)
     frame = hdr + b"iovnic-selftest".ljust(max(a.size - len(hdr), 0), b".")
     sent = 0
@@ -47,31 +54,62 @@ def send(a):
     print(sent)
 
 
+def vlan_of(ancdata):
+    """(tci, tpid) of the frame's out-of-band tag, or None."""
+    for level, kind, data in ancdata:
+        if level == SOL_PACKET and kind == PACKET_AUXDATA:
+            status, _, _, _, _, tci, tpid = struct.unpack_from("=IIIHHHH", data)
+            if status & TP_STATUS_VLAN_VALID or tci:
+                if not status & TP_STATUS_VLAN_TPID_VALID:
+                    tpid = ETH_P_8021Q
+                return tci, tpid
+    return None
+
+
+def matches(a, data, addr, tag):
+    if addr[2] == PACKET_OUTGOING:
+        return False
+    if a.dst and data[0:6] != mac(a.dst):
+        return False
+    if a.src and data[6:12] != mac(a.src):
+        return False
+    if a.type is not None and addr[1] != a.type:
+        return False
+    if a.untagged and tag:
+        return False
+    if a.vlan is not None:
+        if not tag or tag[0] & 0xFFF != a.vlan:
+            return False
+        if a.prio is not None and tag[0] >> 13 != a.prio:
+            return False
+        if a.tpid is not None and tag[1] != a.tpid:
+            return False
+    return True
+
+
 def count(a):
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    s.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
     s.bind((a.iface, 0))
-    want_src = mac(a.src) if a.src else None
-    want_dst = mac(a.dst) if a.dst else None
+    if a.ready:
+        with open(a.ready, "w") as f:
+            f.write("ready\n")
     end = time.monotonic() + a.secs
     n = 0
     while True:
-        left = end - time.monotonic()
-        if left <= 0:
+        now = time.monotonic()
+        if now >= end:
             break
-        s.settimeout(left)
+        if a.stop and os.path.exists(a.stop):
+            end = min(end, now + 0.3)	# drain what is in flight
+            a.stop = None
+        s.settimeout(min(end - now, 0.1))
         try:
-            data, addr = s.recvfrom(65536)
+            data, anc, _, addr = s.recvmsg(65536, socket.CMSG_SPACE(64))
         except socket.timeout:
-            break
-        if addr[2] == PACKET_OUTGOING:
             continue
-        if want_dst and data[0:6] != want_dst:
-            continue
-        if want_src and data[6:12] != want_src:
-            continue
-        if a.type is not None and addr[1] != a.type:
-            continue
-        n += 1
+        if matches(a, data, addr, vlan_of(anc)):
+            n += 1
     print(n)
 
 
@@ -83,6 +121,7 @@ def main():
     ps.add_argument("--dst", required=True)
     ps.add_argument("--src")
     ps.add_argument("--vlan", type=int)
+    ps.add_argument("--tpid", type=lambda x: int(x, 0), default=0x8100)
     ps.add_argument("--count", type=int, default=1)
     ps.add_argument("--size", type=int, default=60)
     pc = sub.add_parser("count")
@@ -90,7 +129,14 @@ def main():
     pc.add_argument("--secs", type=float, default=1.0)
     pc.add_argument("--src")
     pc.add_argument("--dst")
-    pc.add_argument("--type", type=lambda x: int(x, 0))
+    pc.add_argument("--type", type=lambda x: None if x == "any" else int(x, 0),
+                    default=ETH_P_EXP)
+    pc.add_argument("--vlan", type=int)
+    pc.add_argument("--prio", type=int)
+    pc.add_argument("--tpid", type=lambda x: int(x, 0))
+    pc.add_argument("--untagged", action="store_true")
+    pc.add_argument("--ready", help="file created once the socket listens")
+    pc.add_argument("--stop", help="stop (after a short drain) once it exists")
     a = p.parse_args()
     {"send": send, "count": count}[a.cmd](a)
     return 0

@@ -34,21 +34,16 @@ check_eq "ARP resolved VF1's new MAC on VF0" 02:00:00:00:00:b1 \
 # a broadcast from VF0 reaches every other vport that is up, not itself
 ns_add iovt-c iovnic0v2 192.0.2.3/24
 a_mac=$(ip netns exec iovt-a cat /sys/class/net/iovnic0v0/address)
-ip netns exec iovt-a "$PKT" count iovnic0v0 --src "$a_mac" --secs 3 > /tmp/iovt-a.cnt &
-ip netns exec iovt-c "$PKT" count iovnic0v2 --src "$a_mac" --dst ff:ff:ff:ff:ff:ff \
-	--secs 3 > /tmp/iovt-c.cnt &
-sleep 0.5
-ip netns exec iovt-a "$PKT" send iovnic0v0 --dst ff:ff:ff:ff:ff:ff --count 5 > /dev/null
-wait
-check_eq "broadcast reached VF2 (5 frames)" 5 "$(cat /tmp/iovt-c.cnt)"
-check_eq "broadcast did not return to the sender" 0 "$(cat /tmp/iovt-a.cnt)"
+cap a iovt-a iovnic0v0 --src "$a_mac"
+cap c iovt-c iovnic0v2 --src "$a_mac" --dst ff:ff:ff:ff:ff:ff
+cap_send iovt-a iovnic0v0 --dst ff:ff:ff:ff:ff:ff --count 5
+check_eq "broadcast reached VF2 (5 frames)" 5 "$(capn c)"
+check_eq "broadcast did not return to the sender" 0 "$(capn a)"
 
 # unicast to a MAC nobody owns goes to the wire, not to other vports
-ip netns exec iovt-c "$PKT" count iovnic0v2 --dst 02:00:00:00:00:77 --secs 2 > /tmp/iovt-c.cnt &
-sleep 0.5
-ip netns exec iovt-a "$PKT" send iovnic0v0 --dst 02:00:00:00:00:77 --count 5 > /dev/null
-wait
-check_eq "unknown unicast not flooded to VF2" 0 "$(cat /tmp/iovt-c.cnt)"
+cap c iovt-c iovnic0v2 --dst 02:00:00:00:00:77
+cap_send iovt-a iovnic0v0 --dst 02:00:00:00:00:77 --count 5
+check_eq "unknown unicast not flooded to VF2" 0 "$(capn c)"
 
 # a VF that is down receives nothing (and nothing breaks)
 ip -n iovt-b link set iovnic0v1 down
