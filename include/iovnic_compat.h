@@ -9,4 +9,24 @@
 #include <linux/version.h>
 #include <linux/netdevice.h>
 
+/*
+ * Netdev netlink (6.8+) reports each queue's NAPI instance and its IRQ;
+ * 6.1 has neither, and nothing to report them to.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+static inline void iovnic_compat_napi_link(struct net_device *dev,
+					   struct napi_struct *napi, int irq)
+{
+	if (napi)
+		netif_napi_set_irq(napi, irq);
+	netif_queue_set_napi(dev, 0, NETDEV_QUEUE_TYPE_RX, napi);
+	netif_queue_set_napi(dev, 0, NETDEV_QUEUE_TYPE_TX, napi);
+}
+#else
+static inline void iovnic_compat_napi_link(struct net_device *dev,
+					   struct napi_struct *napi, int irq)
+{
+}
+#endif
+
 #endif /* _IOVNIC_COMPAT_H_ */

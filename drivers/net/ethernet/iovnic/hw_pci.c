@@ -31,7 +31,7 @@ static void cfg_put(u8 *d, unsigned int off, u32 val, unsigned int len)
 /* Header and PCI Express capability shared by PF and VF functions. */
 static void iovnic_cfg_init_common(u8 *d, u8 *w, u16 device)
 {
-	unsigned int pcie = IOVNIC_CAP_PCIE;
+	unsigned int pcie = IOVNIC_CAP_PCIE, msi = IOVNIC_CAP_MSI;
 
 	cfg_put(d, PCI_VENDOR_ID, IOVNIC_VENDOR_ID, 2);
 	cfg_put(d, PCI_DEVICE_ID, device, 2);
@@ -52,12 +52,23 @@ static void iovnic_cfg_init_common(u8 *d, u8 *w, u16 device)
 
 	/* PCI Express capability v2, root-complex integrated endpoint */
 	d[pcie + PCI_CAP_LIST_ID] = PCI_CAP_ID_EXP;
-	d[pcie + PCI_CAP_LIST_NEXT] = 0;
+	d[pcie + PCI_CAP_LIST_NEXT] = msi;
 	cfg_put(d, pcie + PCI_EXP_FLAGS,
 		2 | (PCI_EXP_TYPE_RC_END << 4), 2);
 	cfg_put(d, pcie + PCI_EXP_DEVCTL, PCI_EXP_DEVCTL_RELAX_EN |
 		PCI_EXP_DEVCTL_NOSNOOP_EN | PCI_EXP_DEVCTL_READRQ_512B, 2);
 	cfg_put(w, pcie + PCI_EXP_DEVCTL, ~PCI_EXP_DEVCTL_BCR_FLR, 2);
+
+	/* MSI: one 64-bit vector with a mask bit (irq.c delivers it) */
+	d[msi + PCI_CAP_LIST_ID] = PCI_CAP_ID_MSI;
+	d[msi + PCI_CAP_LIST_NEXT] = 0;
+	cfg_put(d, msi + PCI_MSI_FLAGS,
+		PCI_MSI_FLAGS_64BIT | PCI_MSI_FLAGS_MASKBIT, 2);
+	cfg_put(w, msi + PCI_MSI_FLAGS, PCI_MSI_FLAGS_ENABLE, 2);
+	cfg_put(w, msi + PCI_MSI_ADDRESS_LO, 0xfffffffc, 4);
+	cfg_put(w, msi + PCI_MSI_ADDRESS_HI, 0xffffffff, 4);
+	cfg_put(w, msi + PCI_MSI_DATA_64, 0xffff, 2);
+	cfg_put(w, msi + PCI_MSI_MASK_64, 0x1, 4);
 }
 
 static void iovnic_cfg_init_pf(struct iovnic_hw *hw)
@@ -241,6 +252,9 @@ struct iovnic_hw *iovnic_hw_create(unsigned int index, u16 total_vfs)
 	err = iovnic_sw_init(hw);
 	if (err)
 		goto err_free;
+	err = iovnic_irq_domain_create(hw);
+	if (err)
+		goto err_sw;
 
 	hw->sysdata.node = NUMA_NO_NODE;
 	hw->busn.name = "iovnic bus";
@@ -257,13 +271,16 @@ struct iovnic_hw *iovnic_hw_create(unsigned int index, u16 total_vfs)
 		pci_unlock_rescan_remove();
 		pci_free_resource_list(&resources);
 		err = -ENODEV;
-		goto err_sw;
+		goto err_irq;
 	}
+	iovnic_irq_domain_attach(hw, hw->bus);
 	pci_scan_child_bus(hw->bus);
 	pci_bus_add_devices(hw->bus);
 	pci_unlock_rescan_remove();
 	return hw;
 
+err_irq:
+	iovnic_irq_domain_destroy(hw);
 err_sw:
 	iovnic_sw_fini(hw);
 err_free:
@@ -278,6 +295,7 @@ void iovnic_hw_destroy(struct iovnic_hw *hw)
 	pci_stop_root_bus(hw->bus);
 	pci_remove_root_bus(hw->bus);
 	pci_unlock_rescan_remove();
+	iovnic_irq_domain_destroy(hw);
 	iovnic_sw_fini(hw);
 	kvfree(hw->vf_cfg);
 	kvfree(hw);

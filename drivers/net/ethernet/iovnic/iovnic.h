@@ -41,6 +41,7 @@
 
 /* Config space layout of the emulated functions. */
 #define IOVNIC_CAP_PCIE		0x40
+#define IOVNIC_CAP_MSI		0x80
 #define IOVNIC_EXTCAP_SRIOV	0x100
 #define IOVNIC_VF_OFFSET	1
 #define IOVNIC_VF_STRIDE	1
@@ -56,6 +57,7 @@
 #define IOVNIC_VF_VPORT(vf)	((vf) + 1)
 
 struct iovnic_hw;
+struct iovnic_msi;
 struct iovnic_vport;
 
 /* Emulated config space of one function. */
@@ -140,6 +142,8 @@ struct iovnic_vport {
 	/* receive queue: filled by the switch, drained by the owner's NAPI */
 	struct ptr_ring rxq;
 	struct napi_struct *napi;
+	struct irq_data *irqd;		/* the owner's vector, NULL: none */
+	unsigned long irq_armed;	/* bit 0: unmasked, may interrupt */
 	bool rx_ready;			/* owner is up and polling */
 	bool link_up;			/* link state: frames may pass */
 
@@ -168,6 +172,7 @@ struct iovnic_hw {
 	struct pci_sysdata sysdata;	/* must stay first-level: bus->sysdata */
 	struct resource busn;
 	struct pci_bus *bus;
+	struct iovnic_msi *msi;		/* the bus's MSI irq domain */
 
 	struct iovnic_cfg pf_cfg;
 	u8 (*vf_cfg)[PCI_CFG_SPACE_SIZE];
@@ -201,6 +206,8 @@ struct iovnic_priv {
 	struct iovnic_vport *vport;
 	struct napi_struct napi;
 	struct work_struct rx_mode_work;
+	int irq;			/* MSI vector, 0 if none */
+	char irq_name[IFNAMSIZ + 16];
 	bool is_vf;
 };
 
@@ -213,6 +220,12 @@ struct iovnic_hw *iovnic_hw_create(unsigned int index, u16 total_vfs);
 void iovnic_hw_destroy(struct iovnic_hw *hw);
 struct iovnic_hw *iovnic_hw_from_pdev(struct pci_dev *pdev);
 
+/* irq.c: MSI irq domain of the bus, raising vectors */
+int iovnic_irq_domain_create(struct iovnic_hw *hw);
+void iovnic_irq_domain_attach(struct iovnic_hw *hw, struct pci_bus *bus);
+void iovnic_irq_domain_destroy(struct iovnic_hw *hw);
+void iovnic_irq_raise(struct irq_data *irqd);
+
 /* switch.c: the embedded switch's vports and data path */
 int iovnic_sw_init(struct iovnic_hw *hw);
 void iovnic_sw_fini(struct iovnic_hw *hw);
@@ -224,6 +237,8 @@ void iovnic_vport_detach(struct iovnic_vport *vport);
 void iovnic_vport_rx_start(struct iovnic_vport *vport);
 void iovnic_vport_rx_stop(struct iovnic_vport *vport);
 void iovnic_vport_rx_purge(struct iovnic_vport *vport);
+void iovnic_vport_irq_set(struct iovnic_vport *vport, int irq);
+void iovnic_vport_irq_rearm(struct iovnic_vport *vport);
 void iovnic_vport_set_rate(struct iovnic_vport *vport, u32 mbps);
 netdev_tx_t iovnic_sw_xmit(struct iovnic_vport *src, struct sk_buff *skb);
 void iovnic_vport_get_stats(struct iovnic_vport *vport,

@@ -3,6 +3,7 @@
  * The netdev side shared by PF and VF drivers: transmit into the vport,
  * receive from the vport's queue through NAPI.
  */
+#include <linux/interrupt.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 
@@ -37,9 +38,48 @@ static int iovnic_poll(struct napi_struct *napi, int budget)
 		u64_stats_update_end(&tstats->syncp);
 	}
 
-	if (done < budget)
-		napi_complete_done(napi, done);
+	if (done < budget && napi_complete_done(napi, done))
+		iovnic_vport_irq_rearm(vport);
 	return done;
+}
+
+static irqreturn_t iovnic_irq(int irq, void *data)
+{
+	struct iovnic_priv *priv = data;
+
+	napi_schedule_irqoff(&priv->napi);
+	return IRQ_HANDLED;
+}
+
+/*
+ * The queue's vector, named after the netdev as real drivers do, with a
+ * default affinity that spreads vports over the online CPUs.
+ */
+static int iovnic_irq_request(struct iovnic_priv *priv)
+{
+	int err;
+
+	if (!priv->irq)
+		return 0;
+	snprintf(priv->irq_name, sizeof(priv->irq_name), "%s-TxRx-0",
+		 priv->netdev->name);
+	err = request_irq(priv->irq, iovnic_irq, 0, priv->irq_name, priv);
+	if (err)
+		return err;
+	irq_set_affinity_and_hint(priv->irq,
+				  cpumask_of(cpumask_local_spread(priv->vport->idx,
+								  NUMA_NO_NODE)));
+	iovnic_vport_irq_set(priv->vport, priv->irq);
+	return 0;
+}
+
+static void iovnic_irq_release(struct iovnic_priv *priv)
+{
+	if (!priv->irq)
+		return;
+	iovnic_vport_irq_set(priv->vport, 0);
+	irq_update_affinity_hint(priv->irq, NULL);
+	free_irq(priv->irq, priv);
 }
 
 /* Carrier from the vport's link state (and, for a PF, both cable ends). */
@@ -57,8 +97,13 @@ static void iovnic_link_changed(struct iovnic_priv *priv)
 static int iovnic_open(struct net_device *dev)
 {
 	struct iovnic_priv *priv = netdev_priv(dev);
+	int err;
 
+	err = iovnic_irq_request(priv);
+	if (err)
+		return err;
 	napi_enable(&priv->napi);
+	iovnic_compat_napi_link(dev, &priv->napi, priv->irq);
 	iovnic_vport_rx_start(priv->vport);
 	iovnic_link_changed(priv);
 	netif_tx_start_all_queues(dev);
@@ -74,7 +119,9 @@ static int iovnic_stop(struct net_device *dev)
 	if (!priv->is_vf)
 		iovnic_wire_port_changed(priv->hw);
 	iovnic_vport_rx_stop(priv->vport);
+	iovnic_compat_napi_link(dev, NULL, 0);
 	napi_disable(&priv->napi);
+	iovnic_irq_release(priv);
 	iovnic_vport_rx_purge(priv->vport);
 	return 0;
 }
@@ -239,12 +286,25 @@ int iovnic_netdev_register(struct net_device *dev)
 	struct iovnic_priv *priv = netdev_priv(dev);
 	int err;
 
+	/* one MSI vector for the queue pair; without one NAPI is kicked */
+	err = pci_alloc_irq_vectors(priv->pdev, 1, 1, PCI_IRQ_MSI);
+	if (err < 0)
+		dev_warn(&priv->pdev->dev, "no MSI vector (%d)\n", err);
+	else
+		priv->irq = pci_irq_vector(priv->pdev, 0);
+
 	err = iovnic_vport_attach(priv->vport, dev, &priv->napi);
 	if (err)
-		return err;
+		goto err_irq;
 	err = register_netdev(dev);
 	if (err)
-		iovnic_vport_detach(priv->vport);
+		goto err_detach;
+	return 0;
+
+err_detach:
+	iovnic_vport_detach(priv->vport);
+err_irq:
+	pci_free_irq_vectors(priv->pdev);
 	return err;
 }
 
@@ -255,4 +315,5 @@ void iovnic_netdev_unregister(struct net_device *dev)
 	unregister_netdev(dev);
 	cancel_work_sync(&priv->rx_mode_work);
 	iovnic_vport_detach(priv->vport);
+	pci_free_irq_vectors(priv->pdev);
 }

@@ -13,39 +13,59 @@
  * (skb->vlan_tci): tags a sender put in the payload are taken out at
  * ingress, a port VLAN is pushed there, and stripped at delivery.
  */
+#include <linux/irq.h>
 #include <linux/percpu.h>
 #include <linux/random.h>
 #include <linux/skbuff.h>
 
 #include "iovnic.h"
 
+/* Why the switch dropped a frame: each bumps rx_dropped or tx_dropped. */
+enum iovnic_drop {
+	IOVNIC_DROP_RX,			/* no receiver, clone failed, ... */
+	IOVNIC_DROP_RX_LINK,		/* receiver's link state is down */
+	IOVNIC_DROP_RX_RING,		/* receive ring full */
+	IOVNIC_DROP_TX,			/* malformed */
+	IOVNIC_DROP_TX_LINK,		/* sender's link state is down */
+	IOVNIC_DROP_TX_SPOOF,		/* source MAC not the VF's */
+	IOVNIC_DROP_TX_RATE,		/* over max_tx_rate */
+	IOVNIC_DROP_TX_VLAN,		/* tag refused under a port VLAN */
+};
 
-#define IOVNIC_STATS_INC(vport, field) do {				\
-	struct iovnic_vport_stats *__s = this_cpu_ptr((vport)->stats);	\
-									\
-	u64_stats_update_begin(&__s->syncp);				\
-	__s->field++;							\
-	u64_stats_update_end(&__s->syncp);				\
-} while (0)
+static void iovnic_count_drop(struct iovnic_vport *vport,
+			      enum iovnic_drop why)
+{
+	struct iovnic_vport_stats *s = this_cpu_ptr(vport->stats);
 
-/* Count a dropped transmit and its reason. */
-#define IOVNIC_TX_DROP(vport, reason) do {				\
-	struct iovnic_vport_stats *__s = this_cpu_ptr((vport)->stats);	\
-									\
-	u64_stats_update_begin(&__s->syncp);				\
-	__s->tx_dropped++;						\
-	__s->reason++;							\
-	u64_stats_update_end(&__s->syncp);				\
-} while (0)
-
-#define IOVNIC_RX_DROP(vport, reason) do {				\
-	struct iovnic_vport_stats *__s = this_cpu_ptr((vport)->stats);	\
-									\
-	u64_stats_update_begin(&__s->syncp);				\
-	__s->rx_dropped++;						\
-	__s->reason++;							\
-	u64_stats_update_end(&__s->syncp);				\
-} while (0)
+	u64_stats_update_begin(&s->syncp);
+	if (why >= IOVNIC_DROP_TX)
+		s->tx_dropped++;
+	else
+		s->rx_dropped++;
+	switch (why) {
+	case IOVNIC_DROP_RX_LINK:
+		s->rx_link_down++;
+		break;
+	case IOVNIC_DROP_RX_RING:
+		s->rx_ring_full++;
+		break;
+	case IOVNIC_DROP_TX_LINK:
+		s->tx_link_down++;
+		break;
+	case IOVNIC_DROP_TX_SPOOF:
+		s->tx_spoofed++;
+		break;
+	case IOVNIC_DROP_TX_RATE:
+		s->tx_rate_limited++;
+		break;
+	case IOVNIC_DROP_TX_VLAN:
+		s->tx_vlan_refused++;
+		break;
+	default:
+		break;
+	}
+	u64_stats_update_end(&s->syncp);
+}
 
 static void iovnic_vf_cfg_reset(struct iovnic_vport *vport)
 {
@@ -188,6 +208,7 @@ void iovnic_vport_detach(struct iovnic_vport *vport)
 
 void iovnic_vport_rx_start(struct iovnic_vport *vport)
 {
+	set_bit(0, &vport->irq_armed);
 	WRITE_ONCE(vport->rx_ready, true);
 }
 
@@ -199,6 +220,7 @@ void iovnic_vport_rx_start(struct iovnic_vport *vport)
 void iovnic_vport_rx_stop(struct iovnic_vport *vport)
 {
 	WRITE_ONCE(vport->rx_ready, false);
+	clear_bit(0, &vport->irq_armed);
 	synchronize_net();
 }
 
@@ -320,6 +342,40 @@ static void iovnic_count_rx(struct iovnic_vport *vport, bool bcast,
 }
 
 /*
+ * Interrupt the owner unless its vector is masked (NAPI is polling): a
+ * real NIC raises one MSI per batch, not one per frame.
+ */
+static void iovnic_vport_kick(struct iovnic_vport *vport)
+{
+	struct irq_data *irqd;
+
+	if (!test_bit(0, &vport->irq_armed) ||
+	    !test_and_clear_bit(0, &vport->irq_armed))
+		return;
+	irqd = READ_ONCE(vport->irqd);
+	if (irqd)
+		iovnic_irq_raise(irqd);
+	else
+		napi_schedule(vport->napi);
+}
+
+/* NAPI completed: unmask, and catch what arrived while it finished. */
+void iovnic_vport_irq_rearm(struct iovnic_vport *vport)
+{
+	set_bit(0, &vport->irq_armed);
+	smp_mb__after_atomic();
+	if (!__ptr_ring_empty(&vport->rxq) &&
+	    test_and_clear_bit(0, &vport->irq_armed))
+		napi_schedule(vport->napi);
+}
+
+/* The owner's vector (0: none, NAPI is scheduled directly). */
+void iovnic_vport_irq_set(struct iovnic_vport *vport, int irq)
+{
+	WRITE_ONCE(vport->irqd, irq ? irq_get_irq_data(irq) : NULL);
+}
+
+/*
  * Hand @skb to @dst's receive queue and raise its interrupt.  The frame is
  * not copied: the receiver gets the very buffer the sender built.
  */
@@ -331,26 +387,26 @@ static void iovnic_deliver(struct iovnic_vport *dst, struct sk_buff *skb)
 	struct net_device *dev;
 
 	if (unlikely(!READ_ONCE(dst->link_up))) {
-		IOVNIC_RX_DROP(dst, rx_link_down);
+		iovnic_count_drop(dst, IOVNIC_DROP_RX_LINK);
 		goto free;
 	}
 	dev = rcu_dereference_bh(dst->netdev);
 	if (unlikely(!dev || !READ_ONCE(dst->rx_ready))) {
-		IOVNIC_STATS_INC(dst, rx_dropped);
+		iovnic_count_drop(dst, IOVNIC_DROP_RX);
 		goto free;
 	}
 	if (READ_ONCE(dst->pvlan.vid))
 		__vlan_hwaccel_clear_tag(skb);
 	if (____dev_forward_skb(dev, skb, true)) {
-		IOVNIC_STATS_INC(dst, rx_dropped);
+		iovnic_count_drop(dst, IOVNIC_DROP_RX);
 		return;		/* freed and counted by the core */
 	}
 	if (unlikely(ptr_ring_produce(&dst->rxq, skb))) {
-		IOVNIC_RX_DROP(dst, rx_ring_full);
+		iovnic_count_drop(dst, IOVNIC_DROP_RX_RING);
 		goto free;
 	}
 	iovnic_count_rx(dst, bcast, mcast, len);
-	napi_schedule(dst->napi);
+	iovnic_vport_kick(dst);
 	return;
 
 free:
@@ -396,7 +452,7 @@ static void iovnic_flood(struct iovnic_hw *hw, struct iovnic_vport *src,
 			if (clone)
 				iovnic_deliver(prev, clone);
 			else
-				IOVNIC_STATS_INC(prev, rx_dropped);
+				iovnic_count_drop(prev, IOVNIC_DROP_RX);
 		}
 		prev = vport;
 	}
@@ -508,25 +564,25 @@ netdev_tx_t iovnic_sw_xmit(struct iovnic_vport *src, struct sk_buff *skb)
 	unsigned int len = skb->len;
 
 	if (unlikely(len < ETH_HLEN)) {
-		IOVNIC_STATS_INC(src, tx_dropped);
+		iovnic_count_drop(src, IOVNIC_DROP_TX);
 		goto free;
 	}
 	if (unlikely(!READ_ONCE(src->link_up))) {
-		IOVNIC_TX_DROP(src, tx_link_down);
+		iovnic_count_drop(src, IOVNIC_DROP_TX_LINK);
 		goto free;
 	}
 	if (src->idx != IOVNIC_PF_VPORT && READ_ONCE(src->vf.spoofchk) &&
 	    unlikely(!ether_addr_equal(skb->data + ETH_ALEN, src->mac))) {
-		IOVNIC_TX_DROP(src, tx_spoofed);
+		iovnic_count_drop(src, IOVNIC_DROP_TX_SPOOF);
 		goto free;
 	}
 	if (unlikely(!iovnic_rate_allow(&src->rate, len))) {
-		IOVNIC_TX_DROP(src, tx_rate_limited);
+		iovnic_count_drop(src, IOVNIC_DROP_TX_RATE);
 		goto free;
 	}
 	skb = iovnic_vlan_ingress(src, skb);
 	if (unlikely(!skb)) {
-		IOVNIC_TX_DROP(src, tx_vlan_refused);
+		iovnic_count_drop(src, IOVNIC_DROP_TX_VLAN);
 		return NETDEV_TX_OK;
 	}
 
