@@ -86,10 +86,46 @@ static void iovnic_get_ethtool_stats(struct net_device *dev,
 	*data++ = READ_ONCE(hw->num_filters);
 }
 
+static int iovnic_get_coalesce(struct net_device *dev,
+			       struct ethtool_coalesce *ec,
+			       struct kernel_ethtool_coalesce *kec,
+			       struct netlink_ext_ack *extack)
+{
+	struct iovnic_priv *priv = netdev_priv(dev);
+
+	ec->rx_coalesce_usecs = READ_ONCE(priv->vport->coal_usecs);
+	ec->rx_max_coalesced_frames = READ_ONCE(priv->vport->coal_frames);
+	return 0;
+}
+
+static int iovnic_set_coalesce(struct net_device *dev,
+			       struct ethtool_coalesce *ec,
+			       struct kernel_ethtool_coalesce *kec,
+			       struct netlink_ext_ack *extack)
+{
+	struct iovnic_priv *priv = netdev_priv(dev);
+
+	if (ec->rx_coalesce_usecs > IOVNIC_MAX_COAL_USECS) {
+		NL_SET_ERR_MSG_MOD(extack, "rx-usecs above 10000");
+		return -EINVAL;
+	}
+	if (ec->rx_max_coalesced_frames > IOVNIC_RING_SIZE) {
+		NL_SET_ERR_MSG_MOD(extack, "rx-frames above the ring size");
+		return -EINVAL;
+	}
+	iovnic_vport_set_coalesce(priv->vport, ec->rx_coalesce_usecs,
+				  ec->rx_max_coalesced_frames);
+	return 0;
+}
+
 const struct ethtool_ops iovnic_ethtool_ops = {
+	.supported_coalesce_params = ETHTOOL_COALESCE_RX_USECS |
+				     ETHTOOL_COALESCE_RX_MAX_FRAMES,
 	.get_drvinfo		= iovnic_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
 	.get_sset_count		= iovnic_get_sset_count,
 	.get_strings		= iovnic_get_strings,
 	.get_ethtool_stats	= iovnic_get_ethtool_stats,
+	.get_coalesce		= iovnic_get_coalesce,
+	.set_coalesce		= iovnic_set_coalesce,
 };

@@ -16,6 +16,7 @@
 
 #include <linux/etherdevice.h>
 #include <linux/hashtable.h>
+#include <linux/hrtimer.h>
 #include <linux/if_vlan.h>
 #include <linux/if_link.h>
 #include <linux/mutex.h>
@@ -47,6 +48,9 @@
 #define IOVNIC_VF_STRIDE	1
 
 #define IOVNIC_RING_SIZE	1024
+#define IOVNIC_MAX_COAL_USECS	10000
+#define IOVNIC_IRQ_ARMED	0	/* vector unmasked: may interrupt */
+#define IOVNIC_IRQ_TIMER	1	/* moderation timer running */
 #define IOVNIC_NAPI_WEIGHT	64
 #define IOVNIC_FDB_BITS		13
 #define IOVNIC_MAX_FILTERS	16384	/* per PF (switch) */
@@ -143,7 +147,12 @@ struct iovnic_vport {
 	struct ptr_ring rxq;
 	struct napi_struct *napi;
 	struct irq_data *irqd;		/* the owner's vector, NULL: none */
-	unsigned long irq_armed;	/* bit 0: unmasked, may interrupt */
+	unsigned long irq_flags;	/* IOVNIC_IRQ_* */
+	/* interrupt moderation (ethtool -C rx-usecs / rx-frames) */
+	u32 coal_usecs;
+	u32 coal_frames;
+	atomic_t coal_count;		/* frames since the vector was armed */
+	struct hrtimer coal_timer;
 	bool rx_ready;			/* owner is up and polling */
 	bool link_up;			/* link state: frames may pass */
 
@@ -239,6 +248,8 @@ void iovnic_vport_rx_stop(struct iovnic_vport *vport);
 void iovnic_vport_rx_purge(struct iovnic_vport *vport);
 void iovnic_vport_irq_set(struct iovnic_vport *vport, int irq);
 void iovnic_vport_irq_rearm(struct iovnic_vport *vport);
+void iovnic_vport_set_coalesce(struct iovnic_vport *vport, u32 usecs,
+			       u32 frames);
 void iovnic_vport_set_rate(struct iovnic_vport *vport, u32 mbps);
 netdev_tx_t iovnic_sw_xmit(struct iovnic_vport *src, struct sk_buff *skb);
 void iovnic_vport_get_stats(struct iovnic_vport *vport,

@@ -67,6 +67,8 @@ static void iovnic_count_drop(struct iovnic_vport *vport,
 	u64_stats_update_end(&s->syncp);
 }
 
+static enum hrtimer_restart iovnic_coal_timer(struct hrtimer *t);
+
 static void iovnic_vf_cfg_reset(struct iovnic_vport *vport)
 {
 	memset(&vport->vf, 0, sizeof(vport->vf));
@@ -95,6 +97,9 @@ int iovnic_sw_init(struct iovnic_hw *hw)
 		vport->hw = hw;
 		vport->idx = i;
 		INIT_LIST_HEAD(&vport->filters);
+		hrtimer_init(&vport->coal_timer, CLOCK_MONOTONIC,
+			     HRTIMER_MODE_REL);
+		vport->coal_timer.function = iovnic_coal_timer;
 		spin_lock_init(&vport->rate.lock);
 		iovnic_vf_cfg_reset(vport);
 		vport->stats = netdev_alloc_pcpu_stats(struct iovnic_vport_stats);
@@ -208,7 +213,8 @@ void iovnic_vport_detach(struct iovnic_vport *vport)
 
 void iovnic_vport_rx_start(struct iovnic_vport *vport)
 {
-	set_bit(0, &vport->irq_armed);
+	atomic_set(&vport->coal_count, 0);
+	set_bit(IOVNIC_IRQ_ARMED, &vport->irq_flags);
 	WRITE_ONCE(vport->rx_ready, true);
 }
 
@@ -220,8 +226,10 @@ void iovnic_vport_rx_start(struct iovnic_vport *vport)
 void iovnic_vport_rx_stop(struct iovnic_vport *vport)
 {
 	WRITE_ONCE(vport->rx_ready, false);
-	clear_bit(0, &vport->irq_armed);
+	clear_bit(IOVNIC_IRQ_ARMED, &vport->irq_flags);
 	synchronize_net();
+	hrtimer_cancel(&vport->coal_timer);
+	clear_bit(IOVNIC_IRQ_TIMER, &vport->irq_flags);
 }
 
 void iovnic_vport_rx_purge(struct iovnic_vport *vport)
@@ -341,16 +349,11 @@ static void iovnic_count_rx(struct iovnic_vport *vport, bool bcast,
 	u64_stats_update_end(&s->syncp);
 }
 
-/*
- * Interrupt the owner unless its vector is masked (NAPI is polling): a
- * real NIC raises one MSI per batch, not one per frame.
- */
-static void iovnic_vport_kick(struct iovnic_vport *vport)
+static void iovnic_vport_fire(struct iovnic_vport *vport)
 {
 	struct irq_data *irqd;
 
-	if (!test_bit(0, &vport->irq_armed) ||
-	    !test_and_clear_bit(0, &vport->irq_armed))
+	if (!test_and_clear_bit(IOVNIC_IRQ_ARMED, &vport->irq_flags))
 		return;
 	irqd = READ_ONCE(vport->irqd);
 	if (irqd)
@@ -359,14 +362,59 @@ static void iovnic_vport_kick(struct iovnic_vport *vport)
 		napi_schedule(vport->napi);
 }
 
+static enum hrtimer_restart iovnic_coal_timer(struct hrtimer *t)
+{
+	struct iovnic_vport *vport = container_of(t, struct iovnic_vport,
+						  coal_timer);
+
+	clear_bit(IOVNIC_IRQ_TIMER, &vport->irq_flags);
+	iovnic_vport_fire(vport);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * A frame is in the ring: interrupt the owner unless its vector is masked
+ * (NAPI is polling), as a real NIC raises one MSI per batch.  With
+ * moderation the interrupt waits rx-usecs, or until rx-frames arrived.
+ */
+static void iovnic_vport_kick(struct iovnic_vport *vport)
+{
+	u32 usecs, frames;
+
+	if (!test_bit(IOVNIC_IRQ_ARMED, &vport->irq_flags))
+		return;
+	usecs = READ_ONCE(vport->coal_usecs);
+	if (usecs) {
+		frames = READ_ONCE(vport->coal_frames);
+		if (!frames ||
+		    atomic_inc_return(&vport->coal_count) < frames) {
+			if (!test_and_set_bit(IOVNIC_IRQ_TIMER,
+					      &vport->irq_flags))
+				hrtimer_start(&vport->coal_timer,
+					      ns_to_ktime(usecs * NSEC_PER_USEC),
+					      HRTIMER_MODE_REL);
+			return;
+		}
+	}
+	iovnic_vport_fire(vport);
+}
+
 /* NAPI completed: unmask, and catch what arrived while it finished. */
 void iovnic_vport_irq_rearm(struct iovnic_vport *vport)
 {
-	set_bit(0, &vport->irq_armed);
+	atomic_set(&vport->coal_count, 0);
+	set_bit(IOVNIC_IRQ_ARMED, &vport->irq_flags);
 	smp_mb__after_atomic();
 	if (!__ptr_ring_empty(&vport->rxq) &&
-	    test_and_clear_bit(0, &vport->irq_armed))
+	    test_and_clear_bit(IOVNIC_IRQ_ARMED, &vport->irq_flags))
 		napi_schedule(vport->napi);
+}
+
+void iovnic_vport_set_coalesce(struct iovnic_vport *vport, u32 usecs,
+			       u32 frames)
+{
+	WRITE_ONCE(vport->coal_frames, frames);
+	WRITE_ONCE(vport->coal_usecs, usecs);
 }
 
 /* The owner's vector (0: none, NAPI is scheduled directly). */

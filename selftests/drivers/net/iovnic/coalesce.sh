@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Interrupt moderation: ethtool -C rx-usecs / rx-frames change how often a
+# VF's vector fires for the same traffic; bad values are refused.
+. "$(dirname "$0")/lib.sh"
+
+ktap_print_header
+ktap_set_plan 11
+dmesg_mark
+iov_load total_vfs=2
+iov_set_vfs 1
+ns_add iovt-a iovnic0v0 192.0.2.1/24
+ip link set iovnic0 up
+ma=$(mac_of iovt-a iovnic0v0)
+irq=$(awk '$NF == "iovnic0v0-TxRx-0" { sub(":", "", $1); print $1 }' /proc/interrupts)
+irqs() { awk -v i="$irq:" '$1 == i { s = 0; for (c = 2; c <= NF; c++) if ($c ~ /^[0-9]+$/) s += $c; print s }' /proc/interrupts; }
+coal() { ip netns exec iovt-a ethtool -c iovnic0v0 | awk -v k="$1:" '$1 == k {print $2}'; }
+
+# interrupts the VF takes for N frames sent back to back by the PF
+N=2000
+fired() {
+	local before
+	before=$(irqs)
+	"$PKT" send iovnic0 --dst "$ma" --count "$N" > /dev/null
+	sleep 0.5
+	echo $(($(irqs) - before))
+}
+
+check_eq "default rx-usecs 0" 0 "$(coal rx-usecs)"
+plain=$(fired)
+ip netns exec iovt-a ethtool -C iovnic0v0 rx-usecs 2000
+check_eq "rx-usecs 2000 set" 2000 "$(coal rx-usecs)"
+slow=$(fired)
+log "$N frames: $plain interrupts unmoderated, $slow with rx-usecs 2000"
+check "rx-usecs 2000: fewer than half the interrupts" test "$((slow * 2))" -lt "$plain"
+ip netns exec iovt-a ethtool -C iovnic0v0 rx-frames 8
+check_eq "rx-frames 8 set" 8 "$(coal rx-frames)"
+frames8=$(fired)
+log "rx-usecs 2000 rx-frames 8: $frames8 interrupts"
+check "rx-frames 8 fires at least once per 8 frames' worth" test "$frames8" -gt "$slow"
+ip netns exec iovt-a ethtool -C iovnic0v0 rx-usecs 0 rx-frames 0
+check_eq "back to rx-usecs 0" 0 "$(coal rx-usecs)"
+rx=$(ip netns exec iovt-a cat /sys/class/net/iovnic0v0/statistics/rx_packets)
+check "no frame lost to moderation (rx_packets >= 3N)" test "$rx" -ge "$((3 * N))"
+
+check_eq "rx-usecs 10001: EINVAL" EINVAL \
+	"$(errno_of ip netns exec iovt-a ethtool -C iovnic0v0 rx-usecs 10001)"
+check_eq "rx-frames 1025: EINVAL" EINVAL \
+	"$(errno_of ip netns exec iovt-a ethtool -C iovnic0v0 rx-frames 1025)"
+check_eq "unchanged after refusals" "0 0" "$(coal rx-usecs) $(coal rx-frames)"
+
+iov_unload
+check "no kernel warnings" dmesg_clean
+ktap_finished
