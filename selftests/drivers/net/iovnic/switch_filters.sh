@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header
-ktap_set_plan 26
+ktap_set_plan 30
 dmesg_mark
 iov_load total_vfs=4
 iov_set_vfs 4
@@ -27,9 +27,14 @@ check_eq "spoofchk on: VF 0 tx dropped +5 (ip -s link)" 5 \
 	"$(($(vf_stat iovnic0 0 tx_dropped) - drops))"
 check_eq "spoofchk on: vport_tx_spoofed +5 (ethtool -S)" 5 \
 	"$(($(stat_of iovnic0v0 vport_tx_spoofed iovt-0) - spoofed))"
+rxp=$(vf_stat iovnic0 1 rx_packets) rxb=$(vf_stat iovnic0 1 rx_bytes)
+txp=$(vf_stat iovnic0 0 tx_packets)
 cap v1 iovt-1 iovnic0v1 --dst "$m1"
 cap_send iovt-0 iovnic0v0 --dst "$m1" --count 5
 check_eq "spoofchk on: its own MAC passes" 5 "$(capn v1)"
+check_eq "VF 1 rx packets +5, bytes +300 (ip -s link)" "5 300" \
+	"$(($(vf_stat iovnic0 1 rx_packets) - rxp)) $(($(vf_stat iovnic0 1 rx_bytes) - rxb))"
+check "VF 0 tx packets +5 or more" test "$(($(vf_stat iovnic0 0 tx_packets) - txp))" -ge 5
 ip link set iovnic0 vf 0 spoofchk off
 cap v1 iovt-1 iovnic0v1 --dst "$m1"
 cap_send iovt-0 iovnic0v0 --dst "$m1" --src 02:00:00:00:66:66 --count 5
@@ -69,6 +74,19 @@ check_eq "multicast: VF2 (joined) got 5" 5 "$(capn v2)"
 check_eq "multicast: VF3 (not joined) got none" 0 "$(capn v3)"
 check_eq "multicast: VF1 multicast counter +5" 5 \
 	"$(($(vf_stat iovnic0 1 multicast) - mc1))"
+
+# a secondary unicast address (bridge fdb ... self) becomes a filter
+extra=02:00:00:00:88:88
+ip netns exec iovt-1 bridge fdb add "$extra" dev iovnic0v1 self permanent
+sleep 0.3
+cap v1 iovt-1 iovnic0v1 --dst "$extra"
+cap_send iovt-0 iovnic0v0 --dst "$extra" --count 5
+check_eq "secondary unicast address: frames delivered" 5 "$(capn v1)"
+ip netns exec iovt-1 bridge fdb del "$extra" dev iovnic0v1 self
+sleep 0.3
+cap v1 iovt-1 iovnic0v1 --dst "$extra"
+cap_send iovt-0 iovnic0v0 --dst "$extra" --count 5
+check_eq "address removed: no longer delivered" 0 "$(capn v1)"
 
 # allmulti and promisc of an untrusted VF are not honoured; trusted, they are
 ip -n iovt-3 link set iovnic0v3 allmulticast on promisc on
