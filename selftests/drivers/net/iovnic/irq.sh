@@ -10,7 +10,7 @@ if [ "$(nproc)" -lt 2 ]; then
 	ktap_skip_all "needs 2 CPUs"
 	exit "$KSFT_SKIP"
 fi
-ktap_set_plan 20
+ktap_set_plan 22
 dmesg_mark
 iov_load total_vfs=4
 iov_set_vfs 2
@@ -38,6 +38,20 @@ irq1=$(irq_of iovnic0v1-TxRx-0)
 check "default affinities spread VF0 and VF1 over two CPUs" \
 	test "$(cat "/proc/irq/$irq0/effective_affinity_list")" != \
 	"$(cat "/proc/irq/$irq1/effective_affinity_list")"
+
+# netdev netlink (6.8+): each queue names its NAPI instance and that the IRQ
+nl=$(ip netns exec iovt-a "$NETDEVNL" iovnic0v0)
+if [ $? -eq 4 ]; then
+	ktap_test_skip "netdev netlink: queue 0 reports its NAPI and IRQ (no queue-get before 6.8)"
+	ktap_test_skip "netdev netlink: rx and tx queue share the NAPI"
+else
+	log "$(echo $nl)"
+	check_eq "netdev netlink: queue 0 reports its NAPI and IRQ" "$irq0" \
+		"$(awk '$1 == "rx" {print $6}' <<< "$nl")"
+	check "netdev netlink: rx and tx queue share the NAPI" test \
+		"$(awk '$1 == "rx" {print $4}' <<< "$nl")" = "$(awk '$1 == "tx" {print $4}' <<< "$nl")" -a \
+		"$(awk '$1 == "rx" {print $4}' <<< "$nl")" != -
+fi
 
 ma=$(mac_of iovt-a iovnic0v0)
 mb=$(mac_of iovt-b iovnic0v1)

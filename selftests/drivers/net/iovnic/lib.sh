@@ -11,6 +11,7 @@ fi
 NS_PREFIX=iovt
 PKT="$(cd "$(dirname "$0")" && pwd)/pkt.py"
 VFNL="$(cd "$(dirname "$0")" && pwd)/vfnl.py"
+NETDEVNL="$(cd "$(dirname "$0")" && pwd)/netdevnl.py"
 RET=0
 
 log() { ktap_print_msg "$@"; }
