@@ -4,6 +4,7 @@
 #   make                 build iovnic.ko for the running kernel (or KDIR=...)
 #   make run             boot a guest, load iovnic, show VFs passing traffic
 #   make check           build for 6.1 and 6.12 and run every selftest in a guest
+#   make bench           pktgen: iovnic vs veth, bridge, macvlan in one 6.12 guest
 #   make install         install into /lib/modules/$(KVER)/extra and depmod
 
 KVER ?= $(shell uname -r)
@@ -12,7 +13,7 @@ MODDIR := drivers/net/ethernet/iovnic
 BUILD := $(CURDIR)/build
 KBUILD_ARGS := CONFIG_IOVNIC=m
 
-.PHONY: all modules clean install run check build-all setup lint
+.PHONY: all modules clean install run check bench build-all setup lint
 
 all: modules
 
@@ -42,3 +43,6 @@ run: setup build-6.12
 
 check: setup build-all
 	scripts/check
+
+bench: setup build-6.12
+	scripts/bench --kernel 6.12
