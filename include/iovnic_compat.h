@@ -6,14 +6,14 @@
 #ifndef _IOVNIC_COMPAT_H_
 #define _IOVNIC_COMPAT_H_
 
-#include <linux/version.h>
 #include <linux/netdevice.h>
 
 /*
  * Netdev netlink (6.8+) reports each queue's NAPI instance and its IRQ;
- * 6.1 has neither, and nothing to report them to.
+ * 6.1 has neither, and nothing to report them to.  Kbuild defines
+ * IOVNIC_HAVE_QUEUE_NAPI when the kernel's headers have the call.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#ifdef IOVNIC_HAVE_QUEUE_NAPI
 static inline void iovnic_compat_napi_link(struct net_device *dev,
 					   struct napi_struct *napi, int irq)
 {

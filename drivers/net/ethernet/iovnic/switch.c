@@ -404,6 +404,11 @@ void iovnic_vport_irq_rearm(struct iovnic_vport *vport)
 {
 	atomic_set(&vport->coal_count, 0);
 	set_bit(IOVNIC_IRQ_ARMED, &vport->irq_flags);
+	/*
+	 * Order the unmask before the ring check; pairs with the producer's
+	 * ring write before its test_and_clear_bit() in iovnic_vport_fire():
+	 * either it sees the vector armed or we see its frame.
+	 */
 	smp_mb__after_atomic();
 	if (!__ptr_ring_empty(&vport->rxq) &&
 	    test_and_clear_bit(IOVNIC_IRQ_ARMED, &vport->irq_flags))
