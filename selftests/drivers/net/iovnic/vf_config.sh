@@ -11,35 +11,28 @@ dmesg_mark
 iov_load total_vfs=4
 iov_set_vfs 2
 
-# bad KNOB-ARGS... through ip: errno and an unchanged vf 0 line
-bad_ip() {
-	local want=$1 before after got
-	shift
+# bad_ip WANT VF-ARGS...: "ip link set iovnic0 vf VF-ARGS" fails with WANT
+# and leaves the vf 0 line as it was; bad_nl: the same as a raw RTM_SETLINK
+bad_ip() { bad_via ip "$@"; }
+bad_nl() { bad_via nl "$@"; }
+bad_via() {
+	local via=$1 want=$2 before after got desc
+	shift 2
 	before=$(vf_line iovnic0 0)
-	got=$(errno_of ip link set iovnic0 vf "$@")
-	after=$(vf_line iovnic0 0)
-	if [ "$got" = "$want" ] && [ "$before" = "$after" ]; then
-		ktap_test_pass "vf $* -> $want, unchanged"
+	if [ "$via" = ip ]; then
+		got=$(errno_of ip link set iovnic0 vf "$@")
+		desc="vf $* -> $want, unchanged"
 	else
-		log "got $got; before: $before"
-		log "after: $after"
-		ktap_test_fail "vf $* -> $want, unchanged"
+		got=$("$VFNL" iovnic0 "$@")
+		desc="netlink vf $* -> $want, unchanged"
 	fi
-}
-
-# the same through a raw RTM_SETLINK
-bad_nl() {
-	local want=$1 before after got
-	shift
-	before=$(vf_line iovnic0 0)
-	got=$("$VFNL" iovnic0 "$@")
 	after=$(vf_line iovnic0 0)
 	if [ "$got" = "$want" ] && [ "$before" = "$after" ]; then
-		ktap_test_pass "netlink vf $* -> $want, unchanged"
+		ktap_test_pass "$desc"
 	else
 		log "got $got; before: $before"
 		log "after: $after"
-		ktap_test_fail "netlink vf $* -> $want, unchanged"
+		ktap_test_fail "$desc"
 	fi
 }
 
