@@ -4,7 +4,8 @@
 # and namespaces deleted mid-traffic, concurrent writers of every knob,
 # rmmod/modprobe cycles; then no leaked reference, consistent counters,
 # clean dmesg.  IOVNIC_STRESS=long for the long mode (200 numvfs cycles,
-# 50 module cycles, 60 s of concurrent writers).
+# 50 module cycles, 60 s of concurrent writers); IOVNIC_STRESS_CYCLES,
+# _MODCYCLES and _SECS set each number.
 . "$(dirname "$0")/lib.sh"
 
 if [ "${IOVNIC_STRESS:-}" = long ]; then
@@ -12,6 +13,9 @@ if [ "${IOVNIC_STRESS:-}" = long ]; then
 else
 	CYCLES=4 MODCYCLES=3 WRITERS_SECS=8	# make check keeps to 20 min
 fi
+CYCLES=${IOVNIC_STRESS_CYCLES:-$CYCLES}
+MODCYCLES=${IOVNIC_STRESS_MODCYCLES:-$MODCYCLES}
+WRITERS_SECS=${IOVNIC_STRESS_SECS:-$WRITERS_SECS}
 VFS=4
 
 ktap_print_header
