@@ -74,7 +74,6 @@ static int iovnic_fdb_add(struct iovnic_vport *vport, const u8 *addr,
 	list_add_tail(&f->list, &vport->filters);
 	hash_add_rcu(hw->fdb, &f->node, iovnic_fdb_key(addr, vlan));
 	hw->num_filters++;
-	vport->num_filters++;
 	return 0;
 }
 
@@ -85,7 +84,6 @@ static void iovnic_fdb_del(struct iovnic_filter *f)
 	hash_del_rcu(&f->node);
 	list_del(&f->list);
 	vport->hw->num_filters--;
-	vport->num_filters--;
 	kfree_rcu(f, rcu);
 }
 

@@ -160,7 +160,6 @@ struct iovnic_vport {
 
 	/* receive filters: what the owner asked for (hw->lock) */
 	struct list_head filters;
-	unsigned int num_filters;
 	u8 mac[ETH_ALEN];		/* the owner's own address */
 	u8 (*uc)[ETH_ALEN];		/* secondary unicast addresses */
 	u8 (*mc)[ETH_ALEN];		/* multicast addresses */
