@@ -47,7 +47,13 @@
 #define IOVNIC_VF_OFFSET	1
 #define IOVNIC_VF_STRIDE	1
 
-#define IOVNIC_RING_SIZE	1024
+#define IOVNIC_MAX_QUEUES	16	/* queue pairs of a PF */
+#define IOVNIC_RING_SIZE	1024	/* default receive ring */
+#define IOVNIC_RING_MIN		64
+#define IOVNIC_RING_MAX		4096
+#define IOVNIC_RSS_INDIR_SIZE	128
+#define IOVNIC_RSS_KEY_SIZE	40
+#define IOVNIC_MAX_NTUPLE	64	/* VMQ filters of a PF */
 #define IOVNIC_MAX_COAL_USECS	10000
 #define IOVNIC_IRQ_ARMED	0	/* vector unmasked: may interrupt */
 #define IOVNIC_IRQ_TIMER	1	/* moderation timer running */
@@ -107,6 +113,43 @@ struct iovnic_vport_stats {
 #define IOVNIC_VPORT_NSTATS \
 	(offsetof(struct iovnic_vport_stats, syncp) / sizeof(u64))
 
+/*
+ * A receive queue of a vport.  The switch fills the ring and raises the
+ * queue's vector; the owner's NAPI instance for the queue drains it.
+ */
+struct iovnic_queue {
+	struct iovnic_vport *vport;
+	u16 idx;
+	bool rx_ready;			/* owner is polling this queue */
+	struct ptr_ring ring;
+	struct napi_struct *napi;
+	struct irq_data *irqd;		/* the queue's vector, NULL: none */
+	unsigned long irq_flags;	/* IOVNIC_IRQ_* */
+	atomic_t coal_count;		/* frames since the vector was armed */
+	struct hrtimer coal_timer;
+	atomic64_t ring_full;		/* frames dropped: ring full */
+};
+
+/*
+ * VMQ filter (ethtool -N flow-type ether dst MAC [vlan V] action Q): the
+ * PF's frames to MAC (in VLAN V) go to queue Q instead of through RSS.
+ */
+struct iovnic_ntuple {
+	u32 loc;
+	u8 mac[ETH_ALEN];
+	u16 vlan;			/* IOVNIC_NTUPLE_ANY_VLAN: any */
+	u64 action;			/* queue, or RX_CLS_FLOW_DISC */
+};
+
+#define IOVNIC_NTUPLE_ANY_VLAN	0xffff
+
+/* The filters, replaced as a whole on each change (RCU). */
+struct iovnic_ntuple_table {
+	struct rcu_head rcu;
+	unsigned int n;
+	struct iovnic_ntuple rule[] __counted_by(n);
+};
+
 /* Administrative VF config set by the PF (ip link set <pf> vf N ...). */
 struct iovnic_vf_cfg {
 	u8 mac[ETH_ALEN];
@@ -143,16 +186,18 @@ struct iovnic_vport {
 	u16 idx;
 	bool enabled;			/* PF: always; VF: while VFs exist */
 
-	/* receive queue: filled by the switch, drained by the owner's NAPI */
-	struct ptr_ring rxq;
-	struct napi_struct *napi;
-	struct irq_data *irqd;		/* the owner's vector, NULL: none */
-	unsigned long irq_flags;	/* IOVNIC_IRQ_* */
+	/* receive queues: a PF has up to IOVNIC_MAX_QUEUES, a VF one */
+	struct iovnic_queue *queues;	/* max_queues */
+	u16 max_queues;
+	u16 num_queues;			/* in use; set by the owner */
+	u32 ring_size;
+	/* RSS: Toeplitz hash of the flow, indirection table to a queue */
+	u8 rss_key[IOVNIC_RSS_KEY_SIZE];
+	u8 rss_indir[IOVNIC_RSS_INDIR_SIZE];
+	struct iovnic_ntuple_table __rcu *ntuple;
 	/* interrupt moderation (ethtool -C rx-usecs / rx-frames) */
 	u32 coal_usecs;
 	u32 coal_frames;
-	atomic_t coal_count;		/* frames since the vector was armed */
-	struct hrtimer coal_timer;
 	bool rx_ready;			/* owner is up and polling */
 	bool link_up;			/* link state: frames may pass */
 
@@ -206,32 +251,58 @@ struct iovnic_hw {
 	atomic64_t wire_rx_dropped;	/* no vport took a unicast frame */
 };
 
+/* Driver-side counters of one queue pair, per CPU. */
+struct iovnic_qstats {
+	u64 rx_packets;
+	u64 rx_bytes;
+	u64 rx_dropped;			/* left in the ring when it stopped */
+	u64 interrupts;
+	u64 polls;
+	u64 tx_packets;
+	u64 tx_bytes;
+	struct u64_stats_sync syncp;
+};
+
+#define IOVNIC_QSTATS_N	(offsetof(struct iovnic_qstats, syncp) / sizeof(u64))
+
+/* Driver side of one queue pair: its NAPI instance and vector. */
+struct iovnic_rxq {
+	struct napi_struct napi;
+	struct iovnic_priv *priv;
+	struct iovnic_queue *q;
+	int irq;			/* 0 if none */
+	char irq_name[IFNAMSIZ + 16];
+};
+
 /* Driver-side state of a PF or VF netdev. */
 struct iovnic_priv {
 	struct net_device *netdev;
 	struct pci_dev *pdev;
 	struct iovnic_hw *hw;
 	struct iovnic_vport *vport;
-	struct napi_struct napi;
 	struct work_struct rx_mode_work;
-	int irq;			/* MSI vector, 0 if none */
-	char irq_name[IFNAMSIZ + 16];
 	bool is_vf;
+	unsigned int num_queues;	/* queue pairs set up */
+	struct iovnic_qstats __percpu *qstats;	/* [vport->max_queues] */
+	struct iovnic_rxq rxq[];		/* [vport->max_queues] */
 };
 
 /* main.c */
 extern unsigned int iovnic_num_pfs;
 extern unsigned int iovnic_total_vfs;
+extern unsigned int iovnic_num_queues;
 
 /* hw_pci.c: the software PCI host bridge */
 struct iovnic_hw *iovnic_hw_create(unsigned int index, u16 total_vfs);
 void iovnic_hw_destroy(struct iovnic_hw *hw);
 struct iovnic_hw *iovnic_hw_from_pdev(struct pci_dev *pdev);
 
-/* irq.c: MSI irq domain of the bus, raising vectors */
+/* irq.c: MSI irq domain of the bus, queue vectors, raising vectors */
 int iovnic_irq_domain_create(struct iovnic_hw *hw);
 void iovnic_irq_domain_attach(struct iovnic_hw *hw, struct pci_bus *bus);
 void iovnic_irq_domain_destroy(struct iovnic_hw *hw);
+int iovnic_irq_alloc_queue(struct iovnic_hw *hw);
+void iovnic_irq_free_queue(int irq);
 void iovnic_irq_raise(struct irq_data *irqd);
 
 /* switch.c: the embedded switch's vports and data path */
@@ -239,17 +310,21 @@ int iovnic_sw_init(struct iovnic_hw *hw);
 void iovnic_sw_fini(struct iovnic_hw *hw);
 void iovnic_sw_enable_vfs(struct iovnic_hw *hw, u16 num_vfs);
 void iovnic_sw_disable_vfs(struct iovnic_hw *hw);
-int iovnic_vport_attach(struct iovnic_vport *vport, struct net_device *dev,
-			struct napi_struct *napi);
+int iovnic_vport_attach(struct iovnic_vport *vport, struct net_device *dev);
 void iovnic_vport_detach(struct iovnic_vport *vport);
+int iovnic_queue_init(struct iovnic_queue *q, struct napi_struct *napi);
+void iovnic_queue_fini(struct iovnic_queue *q);
+int iovnic_queue_resize(struct iovnic_queue *q, u32 size);
+void iovnic_queue_rx_start(struct iovnic_queue *q);
+unsigned int iovnic_queue_rx_purge(struct iovnic_queue *q);
+void iovnic_queue_irq_set(struct iovnic_queue *q, int irq);
+void iovnic_queue_irq_rearm(struct iovnic_queue *q);
 void iovnic_vport_rx_start(struct iovnic_vport *vport);
 void iovnic_vport_rx_stop(struct iovnic_vport *vport);
-void iovnic_vport_rx_purge(struct iovnic_vport *vport);
-void iovnic_vport_irq_set(struct iovnic_vport *vport, int irq);
-void iovnic_vport_irq_rearm(struct iovnic_vport *vport);
 void iovnic_vport_set_coalesce(struct iovnic_vport *vport, u32 usecs,
 			       u32 frames);
 void iovnic_vport_set_rate(struct iovnic_vport *vport, u32 mbps);
+void iovnic_vport_rss_default(struct iovnic_vport *vport, unsigned int n);
 netdev_tx_t iovnic_sw_xmit(struct iovnic_vport *src, struct sk_buff *skb);
 void iovnic_vport_get_stats(struct iovnic_vport *vport,
 			    struct iovnic_vport_stats *sum);
@@ -282,9 +357,14 @@ struct net_device *iovnic_netdev_alloc(struct pci_dev *pdev,
 				       struct iovnic_hw *hw,
 				       struct iovnic_vport *vport,
 				       const char *name, bool is_vf);
+void iovnic_netdev_free(struct net_device *dev);
 int iovnic_netdev_register(struct net_device *dev);
 void iovnic_netdev_unregister(struct net_device *dev);
 void iovnic_netdev_apply_mac(struct net_device *dev, const u8 *addr);
+int iovnic_netdev_set_queues(struct net_device *dev, unsigned int n);
+int iovnic_netdev_set_ring(struct net_device *dev, u32 size);
+void iovnic_netdev_queue_stats(struct net_device *dev, unsigned int q,
+			       struct iovnic_qstats *sum);
 extern const struct ethtool_ops iovnic_ethtool_ops;
 
 /* pf.c and vf.c */

@@ -7,6 +7,11 @@
  * deliver that vector again (irq_chip_retrigger_hierarchy): the interrupt
  * arrives on the CPU of the vector's effective affinity through the normal
  * hardware path, so /proc/irq/<n>/smp_affinity_list moves a queue's work.
+ *
+ * x86 gives a PCI function one MSI vector only (no multi-MSI without
+ * interrupt remapping), and MSI-X would need a table in a BAR.  The PF's
+ * further queues take their vectors from a second domain of the bridge,
+ * also a child of the vector domain, as a device's queue interrupts.
  */
 #include <linux/irq.h>
 #include <linux/irqdomain.h>
@@ -23,7 +28,66 @@ struct iovnic_msi {
 	struct msi_domain_info info;
 	struct irq_chip chip;
 	struct msi_domain_ops ops;
+	/* vectors of the PF's queues 1..n-1 */
+	struct fwnode_handle *qfwnode;
+	struct irq_domain *qdomain;
+	struct irq_chip qchip;
 };
+
+static int iovnic_qirq_alloc(struct irq_domain *d, unsigned int virq,
+			     unsigned int nr_irqs, void *arg)
+{
+	struct iovnic_msi *msi = d->host_data;
+	unsigned int i;
+	int err;
+
+	err = irq_domain_alloc_irqs_parent(d, virq, nr_irqs, arg);
+	if (err)
+		return err;
+	for (i = 0; i < nr_irqs; i++)
+		irq_domain_set_info(d, virq + i, virq + i, &msi->qchip, NULL,
+				    handle_edge_irq, NULL, "edge");
+	return 0;
+}
+
+static const struct irq_domain_ops iovnic_qirq_ops = {
+	.alloc	= iovnic_qirq_alloc,
+	.free	= irq_domain_free_irqs_common,
+};
+
+static int iovnic_qirq_domain_create(struct iovnic_msi *msi, unsigned int id)
+{
+	msi->qfwnode = irq_domain_alloc_named_id_fwnode("iovnic-queue", id);
+	if (!msi->qfwnode)
+		return -ENOMEM;
+	msi->qchip.name = "iovnic-queue";
+	msi->qchip.irq_ack = irq_chip_ack_parent;
+	msi->qchip.irq_retrigger = irq_chip_retrigger_hierarchy;
+	msi->qchip.irq_set_affinity = irq_chip_set_affinity_parent;
+	msi->qchip.flags = IRQCHIP_SKIP_SET_WAKE;
+	msi->qdomain = irq_domain_create_hierarchy(x86_vector_domain, 0, 0,
+						   msi->qfwnode,
+						   &iovnic_qirq_ops, msi);
+	if (!msi->qdomain) {
+		irq_domain_free_fwnode(msi->qfwnode);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* A vector for one of the PF's queues; returns the Linux IRQ number. */
+int iovnic_irq_alloc_queue(struct iovnic_hw *hw)
+{
+	struct irq_alloc_info info = {};
+
+	return __irq_domain_alloc_irqs(hw->msi->qdomain, -1, 1, NUMA_NO_NODE,
+				       &info, false, NULL);
+}
+
+void iovnic_irq_free_queue(int irq)
+{
+	irq_dispose_mapping(irq);
+}
 
 int iovnic_irq_domain_create(struct iovnic_hw *hw)
 {
@@ -51,9 +115,13 @@ int iovnic_irq_domain_create(struct iovnic_hw *hw)
 						x86_vector_domain);
 	if (!msi->domain)
 		goto err_fwnode;
+	if (iovnic_qirq_domain_create(msi, hw->index))
+		goto err_domain;
 	hw->msi = msi;
 	return 0;
 
+err_domain:
+	irq_domain_remove(msi->domain);
 err_fwnode:
 	irq_domain_free_fwnode(msi->fwnode);
 err_free:
@@ -73,6 +141,8 @@ void iovnic_irq_domain_destroy(struct iovnic_hw *hw)
 
 	if (!msi)
 		return;
+	irq_domain_remove(msi->qdomain);
+	irq_domain_free_fwnode(msi->qfwnode);
 	irq_domain_remove(msi->domain);
 	irq_domain_free_fwnode(msi->fwnode);
 	kfree(msi);

@@ -18,6 +18,11 @@ unsigned int iovnic_total_vfs = 64;
 module_param_named(total_vfs, iovnic_total_vfs, uint, 0444);
 MODULE_PARM_DESC(total_vfs, "SR-IOV TotalVFs of each PF (0-255, default 64)");
 
+unsigned int iovnic_num_queues;
+module_param_named(num_queues, iovnic_num_queues, uint, 0444);
+MODULE_PARM_DESC(num_queues,
+		 "Queue pairs of each PF at probe (1-16, default 0: one per online CPU)");
+
 static struct iovnic_hw *iovnic_hws[IOVNIC_MAX_PFS];
 
 static void iovnic_destroy_all(void)
@@ -45,6 +50,12 @@ static int __init iovnic_init(void)
 	if (iovnic_total_vfs > IOVNIC_MAX_VFS) {
 		pr_err("iovnic: total_vfs=%u out of range 0-%d\n",
 		       iovnic_total_vfs, IOVNIC_MAX_VFS);
+		return -EINVAL;
+	}
+
+	if (iovnic_num_queues > IOVNIC_MAX_QUEUES) {
+		pr_err("iovnic: num_queues=%u out of range 0-%d\n",
+		       iovnic_num_queues, IOVNIC_MAX_QUEUES);
 		return -EINVAL;
 	}
 

@@ -11,75 +11,186 @@
 
 static int iovnic_poll(struct napi_struct *napi, int budget)
 {
-	struct iovnic_priv *priv = container_of(napi, struct iovnic_priv, napi);
-	struct iovnic_vport *vport = priv->vport;
+	struct iovnic_rxq *rxq = container_of(napi, struct iovnic_rxq, napi);
+	struct iovnic_priv *priv = rxq->priv;
 	struct net_device *dev = priv->netdev;
-	struct pcpu_sw_netstats *tstats;
+	struct iovnic_queue *q = rxq->q;
+	struct iovnic_qstats *s;
 	unsigned int bytes = 0;
 	struct sk_buff *skb;
 	int done = 0;
 
 	while (done < budget) {
-		skb = __ptr_ring_consume(&vport->rxq);
+		skb = __ptr_ring_consume(&q->ring);
 		if (!skb)
 			break;
 		bytes += skb->len;
 		skb->protocol = eth_type_trans(skb, dev);
 		skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
+		skb_record_rx_queue(skb, q->idx);
 		napi_gro_receive(napi, skb);
 		done++;
 	}
 
-	if (done) {
-		tstats = this_cpu_ptr(dev->tstats);
-		u64_stats_update_begin(&tstats->syncp);
-		u64_stats_add(&tstats->rx_packets, done);
-		u64_stats_add(&tstats->rx_bytes, bytes);
-		u64_stats_update_end(&tstats->syncp);
-	}
+	s = this_cpu_ptr(priv->qstats) + q->idx;
+	u64_stats_update_begin(&s->syncp);
+	s->polls++;
+	s->rx_packets += done;
+	s->rx_bytes += bytes;
+	u64_stats_update_end(&s->syncp);
 
 	if (done < budget && napi_complete_done(napi, done))
-		iovnic_vport_irq_rearm(vport);
+		iovnic_queue_irq_rearm(q);
 	return done;
 }
 
 static irqreturn_t iovnic_irq(int irq, void *data)
 {
-	struct iovnic_priv *priv = data;
+	struct iovnic_rxq *rxq = data;
 
-	napi_schedule_irqoff(&priv->napi);
+	this_cpu_inc(rxq->priv->qstats[rxq->q->idx].interrupts);
+	napi_schedule_irqoff(&rxq->napi);
 	return IRQ_HANDLED;
 }
 
 /*
- * The queue's vector, named after the netdev as real drivers do, with a
- * default affinity that spreads vports over the online CPUs.
+ * The queue's vector, named after the netdev and queue as real drivers do,
+ * with a default affinity that spreads vports and queues over the CPUs.
  */
-static int iovnic_irq_request(struct iovnic_priv *priv)
+static int iovnic_irq_request(struct iovnic_rxq *rxq)
 {
+	struct iovnic_priv *priv = rxq->priv;
+	unsigned int cpu;
 	int err;
 
-	if (!priv->irq)
+	if (!rxq->irq)
 		return 0;
-	snprintf(priv->irq_name, sizeof(priv->irq_name), "%s-TxRx-0",
-		 priv->netdev->name);
-	err = request_irq(priv->irq, iovnic_irq, 0, priv->irq_name, priv);
+	snprintf(rxq->irq_name, sizeof(rxq->irq_name), "%s-TxRx-%u",
+		 priv->netdev->name, rxq->q->idx);
+	err = request_irq(rxq->irq, iovnic_irq, 0, rxq->irq_name, rxq);
 	if (err)
 		return err;
-	irq_set_affinity_and_hint(priv->irq,
-				  cpumask_of(cpumask_local_spread(priv->vport->idx,
-								  NUMA_NO_NODE)));
-	iovnic_vport_irq_set(priv->vport, priv->irq);
+	cpu = cpumask_local_spread(priv->vport->idx + rxq->q->idx,
+				   NUMA_NO_NODE);
+	irq_set_affinity_and_hint(rxq->irq, cpumask_of(cpu));
+	iovnic_queue_irq_set(rxq->q, rxq->irq);
 	return 0;
 }
 
-static void iovnic_irq_release(struct iovnic_priv *priv)
+static void iovnic_irq_release(struct iovnic_rxq *rxq)
 {
-	if (!priv->irq)
+	if (!rxq->irq)
 		return;
-	iovnic_vport_irq_set(priv->vport, 0);
-	irq_update_affinity_hint(priv->irq, NULL);
-	free_irq(priv->irq, priv);
+	iovnic_queue_irq_set(rxq->q, 0);
+	irq_update_affinity_hint(rxq->irq, NULL);
+	free_irq(rxq->irq, rxq);
+}
+
+/*
+ * Set up queue pairs [from, to): each gets a ring in the device, a NAPI
+ * instance and a vector (queue 0 the function's MSI, the PF's others one
+ * of the device's queue vectors).
+ */
+static int iovnic_queues_add(struct iovnic_priv *priv, unsigned int from,
+			     unsigned int to)
+{
+	struct iovnic_rxq *rxq;
+	unsigned int i;
+	int err;
+
+	for (i = from; i < to; i++) {
+		rxq = &priv->rxq[i];
+		rxq->priv = priv;
+		rxq->q = &priv->vport->queues[i];
+		err = iovnic_queue_init(rxq->q, &rxq->napi);
+		if (err)
+			goto err;
+		if (i) {
+			rxq->irq = iovnic_irq_alloc_queue(priv->hw);
+			if (rxq->irq < 0) {
+				err = rxq->irq;
+				rxq->irq = 0;
+				iovnic_queue_fini(rxq->q);
+				goto err;
+			}
+		}
+		netif_napi_add(priv->netdev, &rxq->napi, iovnic_poll);
+		priv->num_queues = i + 1;
+	}
+	return 0;
+
+err:
+	netdev_err(priv->netdev, "queue %u: %d\n", i, err);
+	return err;
+}
+
+static void iovnic_queues_del(struct iovnic_priv *priv, unsigned int from)
+{
+	struct iovnic_rxq *rxq;
+	unsigned int i;
+
+	for (i = priv->num_queues; i-- > from;) {
+		rxq = &priv->rxq[i];
+		netif_napi_del(&rxq->napi);
+		if (i && rxq->irq)
+			iovnic_irq_free_queue(rxq->irq);
+		rxq->irq = 0;
+		iovnic_queue_fini(rxq->q);
+	}
+	priv->num_queues = min(priv->num_queues, from);
+}
+
+/* Stop receiving: no frame enters a ring after this; the rings are empty. */
+static void iovnic_rxqs_stop(struct iovnic_priv *priv)
+{
+	struct iovnic_qstats *s;
+	struct iovnic_rxq *rxq;
+	unsigned int i, n;
+
+	iovnic_vport_rx_stop(priv->vport);
+	for (i = 0; i < priv->num_queues; i++) {
+		rxq = &priv->rxq[i];
+		iovnic_compat_napi_link(priv->netdev, i, NULL, 0);
+		napi_disable(&rxq->napi);
+		iovnic_irq_release(rxq);
+		n = iovnic_queue_rx_purge(rxq->q);
+		if (!n)
+			continue;
+		s = get_cpu_ptr(priv->qstats) + i;
+		u64_stats_update_begin(&s->syncp);
+		s->rx_dropped += n;
+		u64_stats_update_end(&s->syncp);
+		put_cpu_ptr(priv->qstats);
+	}
+}
+
+static int iovnic_rxqs_start(struct iovnic_priv *priv)
+{
+	struct iovnic_rxq *rxq;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < priv->num_queues; i++) {
+		rxq = &priv->rxq[i];
+		err = iovnic_irq_request(rxq);
+		if (err)
+			goto err;
+		napi_enable(&rxq->napi);
+		iovnic_compat_napi_link(priv->netdev, i, &rxq->napi, rxq->irq);
+		iovnic_queue_rx_start(rxq->q);
+	}
+	iovnic_vport_rx_start(priv->vport);
+	return 0;
+
+err:
+	while (i--) {
+		rxq = &priv->rxq[i];
+		iovnic_compat_napi_link(priv->netdev, i, NULL, 0);
+		napi_disable(&rxq->napi);
+		iovnic_irq_release(rxq);
+	}
+	iovnic_vport_rx_stop(priv->vport);
+	return err;
 }
 
 /* Carrier from the vport's link state (and, for a PF, both cable ends). */
@@ -99,12 +210,9 @@ static int iovnic_open(struct net_device *dev)
 	struct iovnic_priv *priv = netdev_priv(dev);
 	int err;
 
-	err = iovnic_irq_request(priv);
+	err = iovnic_rxqs_start(priv);
 	if (err)
 		return err;
-	napi_enable(&priv->napi);
-	iovnic_compat_napi_link(dev, &priv->napi, priv->irq);
-	iovnic_vport_rx_start(priv->vport);
 	iovnic_link_changed(priv);
 	netif_tx_start_all_queues(dev);
 	return 0;
@@ -118,20 +226,126 @@ static int iovnic_stop(struct net_device *dev)
 	netif_carrier_off(dev);
 	if (!priv->is_vf)
 		iovnic_wire_port_changed(priv->hw);
-	iovnic_vport_rx_stop(priv->vport);
-	iovnic_compat_napi_link(dev, NULL, 0);
-	napi_disable(&priv->napi);
-	iovnic_irq_release(priv);
-	iovnic_vport_rx_purge(priv->vport);
+	iovnic_rxqs_stop(priv);
 	return 0;
+}
+
+/*
+ * ethtool -L: @n queue pairs.  A running device stops receiving for the
+ * change; what its rings held is dropped and counted.  Under RTNL.
+ */
+int iovnic_netdev_set_queues(struct net_device *dev, unsigned int n)
+{
+	struct iovnic_priv *priv = netdev_priv(dev);
+	struct iovnic_vport *vport = priv->vport;
+	bool running = netif_running(dev);
+	unsigned int old = priv->num_queues;
+	int err, err2;
+
+	if (n == old)
+		return 0;
+	if (running)
+		iovnic_rxqs_stop(priv);
+	if (n > old) {
+		err = iovnic_queues_add(priv, old, n);
+		if (err)
+			iovnic_queues_del(priv, old);
+	} else {
+		iovnic_queues_del(priv, n);
+		err = 0;
+	}
+	n = priv->num_queues;
+	WARN_ON(netif_set_real_num_tx_queues(dev, n));
+	WARN_ON(netif_set_real_num_rx_queues(dev, n));
+	if (!netif_is_rxfh_configured(dev))
+		iovnic_vport_rss_default(vport, n);
+	WRITE_ONCE(vport->num_queues, n);
+	if (running) {
+		err2 = iovnic_rxqs_start(priv);
+		if (err2)
+			netdev_err(dev, "cannot restart receive: %d\n", err2);
+		err = err ?: err2;
+	}
+	return err;
+}
+
+/* ethtool -G rx: resize every ring; on failure nothing changes. */
+int iovnic_netdev_set_ring(struct net_device *dev, u32 size)
+{
+	struct iovnic_priv *priv = netdev_priv(dev);
+	struct iovnic_vport *vport = priv->vport;
+	bool running = netif_running(dev);
+	u32 old = vport->ring_size;
+	unsigned int i;
+	int err = 0;
+
+	if (size == old)
+		return 0;
+	if (running)
+		iovnic_rxqs_stop(priv);
+	for (i = 0; i < priv->num_queues && !err; i++)
+		err = iovnic_queue_resize(&vport->queues[i], size);
+	if (err)	/* the rings are empty: shrinking back cannot fail */
+		while (i--)
+			iovnic_queue_resize(&vport->queues[i], old);
+	else
+		vport->ring_size = size;
+	if (running && iovnic_rxqs_start(priv))
+		netdev_err(dev, "cannot restart receive\n");
+	return err;
+}
+
+/* Sum of queue pair @q's counters over the CPUs. */
+void iovnic_netdev_queue_stats(struct net_device *dev, unsigned int q,
+			       struct iovnic_qstats *sum)
+{
+	struct iovnic_priv *priv = netdev_priv(dev);
+	u64 *out = (u64 *)sum, t[IOVNIC_QSTATS_N];
+	const struct iovnic_qstats *s;
+	unsigned int start, i;
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		s = per_cpu_ptr(priv->qstats, cpu) + q;
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			memcpy(t, s, sizeof(t));
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		for (i = 0; i < IOVNIC_QSTATS_N; i++)
+			out[i] += t[i];
+	}
+}
+
+/* Queue pairs of the past count too: the totals never go backwards. */
+static void iovnic_get_stats64(struct net_device *dev,
+			       struct rtnl_link_stats64 *st)
+{
+	struct iovnic_priv *priv = netdev_priv(dev);
+	struct iovnic_qstats q;
+	unsigned int i;
+
+	for (i = 0; i < priv->vport->max_queues; i++) {
+		iovnic_netdev_queue_stats(dev, i, &q);
+		st->rx_packets += q.rx_packets;
+		st->rx_bytes += q.rx_bytes;
+		st->rx_dropped += q.rx_dropped;
+		st->tx_packets += q.tx_packets;
+		st->tx_bytes += q.tx_bytes;
+	}
 }
 
 static netdev_tx_t iovnic_start_xmit(struct sk_buff *skb,
 				     struct net_device *dev)
 {
 	struct iovnic_priv *priv = netdev_priv(dev);
+	struct iovnic_qstats *s;
 
-	dev_sw_netstats_tx_add(dev, 1, skb->len);
+	s = this_cpu_ptr(priv->qstats) + skb_get_queue_mapping(skb);
+	u64_stats_update_begin(&s->syncp);
+	s->tx_packets++;
+	s->tx_bytes += skb->len;
+	u64_stats_update_end(&s->syncp);
 	skb_tx_timestamp(skb);
 	return iovnic_sw_xmit(priv->vport, skb);
 }
@@ -207,7 +421,7 @@ static const struct net_device_ops iovnic_vf_netdev_ops = {
 	.ndo_start_xmit		= iovnic_start_xmit,
 	.ndo_set_mac_address	= iovnic_set_mac_address,
 	.ndo_validate_addr	= eth_validate_addr,
-	.ndo_get_stats64	= dev_get_tstats64,
+	.ndo_get_stats64	= iovnic_get_stats64,
 	.ndo_get_port_parent_id	= iovnic_get_port_parent_id,
 	.ndo_set_rx_mode	= iovnic_set_rx_mode,
 	.ndo_vlan_rx_add_vid	= iovnic_vlan_rx_add_vid,
@@ -220,7 +434,7 @@ static const struct net_device_ops iovnic_pf_netdev_ops = {
 	.ndo_start_xmit		= iovnic_start_xmit,
 	.ndo_set_mac_address	= iovnic_set_mac_address,
 	.ndo_validate_addr	= eth_validate_addr,
-	.ndo_get_stats64	= dev_get_tstats64,
+	.ndo_get_stats64	= iovnic_get_stats64,
 	.ndo_get_port_parent_id	= iovnic_get_port_parent_id,
 	.ndo_set_rx_mode	= iovnic_set_rx_mode,
 	.ndo_vlan_rx_add_vid	= iovnic_vlan_rx_add_vid,
@@ -240,11 +454,13 @@ struct net_device *iovnic_netdev_alloc(struct pci_dev *pdev,
 				       struct iovnic_vport *vport,
 				       const char *name, bool is_vf)
 {
+	unsigned int nq = vport->max_queues;
 	struct iovnic_priv *priv;
 	struct net_device *dev;
+	int cpu, i;
 
-	dev = alloc_netdev(sizeof(*priv), name, NET_NAME_PREDICTABLE,
-			   ether_setup);
+	dev = alloc_netdev_mqs(struct_size(priv, rxq, nq), name,
+			       NET_NAME_PREDICTABLE, ether_setup, nq, nq);
 	if (!dev)
 		return NULL;
 	priv = netdev_priv(dev);
@@ -253,20 +469,34 @@ struct net_device *iovnic_netdev_alloc(struct pci_dev *pdev,
 	priv->hw = hw;
 	priv->vport = vport;
 	priv->is_vf = is_vf;
+	priv->qstats = __alloc_percpu(nq * sizeof(*priv->qstats),
+				      __alignof__(*priv->qstats));
+	if (!priv->qstats) {
+		free_netdev(dev);
+		return NULL;
+	}
+	for_each_possible_cpu(cpu)
+		for (i = 0; i < nq; i++)
+			u64_stats_init(&(per_cpu_ptr(priv->qstats, cpu) + i)->syncp);
 
 	SET_NETDEV_DEV(dev, &pdev->dev);
 	dev->netdev_ops = is_vf ? &iovnic_vf_netdev_ops : &iovnic_pf_netdev_ops;
 	dev->ethtool_ops = &iovnic_ethtool_ops;
-	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+	iovnic_compat_set_stat_ops(dev);
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE | IFF_UNICAST_FLT;
 	dev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM |
 			   NETIF_F_HIGHDMA | NETIF_F_GSO_SOFTWARE;
 	dev->vlan_features = dev->hw_features;
+	/* the PF hashes flows over its queues, and steers by MAC to them */
+	if (!is_vf)
+		dev->hw_features |= NETIF_F_RXHASH;
 	/* tags travel out of band; the switch filters on (MAC, VLAN) */
 	dev->features = dev->hw_features | NETIF_F_HW_VLAN_CTAG_TX |
 			NETIF_F_HW_VLAN_STAG_TX | NETIF_F_HW_VLAN_CTAG_RX |
 			NETIF_F_HW_VLAN_STAG_RX | NETIF_F_HW_VLAN_CTAG_FILTER |
 			NETIF_F_HW_VLAN_STAG_FILTER;
+	if (!is_vf)
+		dev->features |= NETIF_F_NTUPLE;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = 9000;
 
@@ -276,26 +506,45 @@ struct net_device *iovnic_netdev_alloc(struct pci_dev *pdev,
 		eth_hw_addr_random(dev);
 
 	INIT_WORK(&priv->rx_mode_work, iovnic_rx_mode_work);
-	netif_napi_add(dev, &priv->napi, iovnic_poll);
 	netif_carrier_off(dev);
 	return dev;
+}
+
+void iovnic_netdev_free(struct net_device *dev)
+{
+	struct iovnic_priv *priv = netdev_priv(dev);
+
+	free_percpu(priv->qstats);
+	free_netdev(dev);
 }
 
 int iovnic_netdev_register(struct net_device *dev)
 {
 	struct iovnic_priv *priv = netdev_priv(dev);
+	unsigned int n = 1;
 	int err;
 
-	/* one MSI vector for the queue pair; without one NAPI is kicked */
+	/* queue 0's MSI vector; without one NAPI is kicked directly */
 	err = pci_alloc_irq_vectors(priv->pdev, 1, 1, PCI_IRQ_MSI);
 	if (err < 0)
 		dev_warn(&priv->pdev->dev, "no MSI vector (%d)\n", err);
 	else
-		priv->irq = pci_irq_vector(priv->pdev, 0);
+		priv->rxq[0].irq = pci_irq_vector(priv->pdev, 0);
 
-	err = iovnic_vport_attach(priv->vport, dev, &priv->napi);
+	if (!priv->is_vf)
+		n = iovnic_num_queues ?: min(num_online_cpus(),
+					      IOVNIC_MAX_QUEUES);
+	err = iovnic_queues_add(priv, 0, n);
 	if (err)
-		goto err_irq;
+		goto err_queues;
+	netif_set_real_num_tx_queues(dev, n);
+	netif_set_real_num_rx_queues(dev, n);
+	priv->vport->num_queues = n;
+	iovnic_vport_rss_default(priv->vport, n);
+
+	err = iovnic_vport_attach(priv->vport, dev);
+	if (err)
+		goto err_queues;
 	err = register_netdev(dev);
 	if (err)
 		goto err_detach;
@@ -303,7 +552,8 @@ int iovnic_netdev_register(struct net_device *dev)
 
 err_detach:
 	iovnic_vport_detach(priv->vport);
-err_irq:
+err_queues:
+	iovnic_queues_del(priv, 0);
 	pci_free_irq_vectors(priv->pdev);
 	return err;
 }
@@ -315,5 +565,6 @@ void iovnic_netdev_unregister(struct net_device *dev)
 	unregister_netdev(dev);
 	cancel_work_sync(&priv->rx_mode_work);
 	iovnic_vport_detach(priv->vport);
+	iovnic_queues_del(priv, 0);
 	pci_free_irq_vectors(priv->pdev);
 }

@@ -220,7 +220,7 @@ static int iovnic_pf_probe(struct pci_dev *pdev,
 	return 0;
 
 err_free:
-	free_netdev(dev);
+	iovnic_netdev_free(dev);
 err_disable:
 	pci_disable_device(pdev);
 	return err;
@@ -233,7 +233,7 @@ static void iovnic_pf_remove(struct pci_dev *pdev)
 	iovnic_wire_pf_unbound(iovnic_hw_from_pdev(pdev));
 	iovnic_pf_disable_vfs(pdev);
 	iovnic_netdev_unregister(dev);
-	free_netdev(dev);
+	iovnic_netdev_free(dev);
 	pci_disable_device(pdev);
 }
 

@@ -13,10 +13,14 @@
  * (skb->vlan_tci): tags a sender put in the payload are taken out at
  * ingress, a port VLAN is pushed there, and stripped at delivery.
  */
+#include <linux/ethtool.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/irq.h>
 #include <linux/percpu.h>
 #include <linux/random.h>
 #include <linux/skbuff.h>
+#include <net/ip.h>
 
 #include "iovnic.h"
 
@@ -79,6 +83,40 @@ static void iovnic_vf_cfg_reset(struct iovnic_vport *vport)
 	iovnic_vport_set_rate(vport, 0);
 }
 
+/* Spread the indirection table evenly over @n queues. */
+void iovnic_vport_rss_default(struct iovnic_vport *vport, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < IOVNIC_RSS_INDIR_SIZE; i++)
+		WRITE_ONCE(vport->rss_indir[i], ethtool_rxfh_indir_default(i, n));
+}
+
+static int iovnic_vport_init_queues(struct iovnic_vport *vport)
+{
+	struct iovnic_queue *q;
+	unsigned int i;
+
+	vport->max_queues = vport->idx == IOVNIC_PF_VPORT ?
+			    IOVNIC_MAX_QUEUES : 1;
+	vport->num_queues = 1;
+	vport->ring_size = IOVNIC_RING_SIZE;
+	vport->queues = kcalloc(vport->max_queues, sizeof(*vport->queues),
+				GFP_KERNEL);
+	if (!vport->queues)
+		return -ENOMEM;
+	for (i = 0; i < vport->max_queues; i++) {
+		q = &vport->queues[i];
+		q->vport = vport;
+		q->idx = i;
+		hrtimer_init(&q->coal_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+		q->coal_timer.function = iovnic_coal_timer;
+	}
+	netdev_rss_key_fill(vport->rss_key, sizeof(vport->rss_key));
+	iovnic_vport_rss_default(vport, 1);
+	return 0;
+}
+
 int iovnic_sw_init(struct iovnic_hw *hw)
 {
 	struct iovnic_vport *vport;
@@ -97,9 +135,8 @@ int iovnic_sw_init(struct iovnic_hw *hw)
 		vport->hw = hw;
 		vport->idx = i;
 		INIT_LIST_HEAD(&vport->filters);
-		hrtimer_init(&vport->coal_timer, CLOCK_MONOTONIC,
-			     HRTIMER_MODE_REL);
-		vport->coal_timer.function = iovnic_coal_timer;
+		if (iovnic_vport_init_queues(vport))
+			goto err;
 		spin_lock_init(&vport->rate.lock);
 		iovnic_vf_cfg_reset(vport);
 		vport->stats = netdev_alloc_pcpu_stats(struct iovnic_vport_stats);
@@ -120,8 +157,10 @@ void iovnic_sw_fini(struct iovnic_hw *hw)
 	unsigned int i;
 
 	if (hw->vports) {
-		for (i = 0; i <= hw->total_vfs; i++)
+		for (i = 0; i <= hw->total_vfs; i++) {
 			free_percpu(hw->vports[i].stats);
+			kfree(hw->vports[i].queues);
+		}
 		kvfree(hw->vports);
 		hw->vports = NULL;
 	}
@@ -160,37 +199,44 @@ void iovnic_sw_disable_vfs(struct iovnic_hw *hw)
 	mutex_unlock(&hw->lock);
 }
 
-int iovnic_vport_attach(struct iovnic_vport *vport, struct net_device *dev,
-			struct napi_struct *napi)
+int iovnic_vport_attach(struct iovnic_vport *vport, struct net_device *dev)
 {
 	struct iovnic_hw *hw = vport->hw;
-	int err;
-
-	err = ptr_ring_init(&vport->rxq, IOVNIC_RING_SIZE, GFP_KERNEL);
-	if (err)
-		return err;
+	int err = 0;
 
 	mutex_lock(&hw->lock);
 	if (!vport->enabled || rcu_access_pointer(vport->netdev)) {
 		err = -ENODEV;
-		goto err_unlock;
+		goto out;
 	}
 	if (iovnic_fdb_find(hw, dev->dev_addr, vport->pvlan.vid)) {
 		err = -EADDRINUSE;
-		goto err_unlock;
+		goto out;
 	}
 	ether_addr_copy(vport->mac, dev->dev_addr);
-	vport->napi = napi;
 	rcu_assign_pointer(vport->netdev, dev);
 	iovnic_vport_sync_filters(vport);
 	iovnic_vport_update_link(vport);
+out:
 	mutex_unlock(&hw->lock);
-	return 0;
-
-err_unlock:
-	mutex_unlock(&hw->lock);
-	ptr_ring_cleanup(&vport->rxq, NULL);
 	return err;
+}
+
+/* The owner goes: its filters, VMQ filters and RSS setup with it. */
+void iovnic_vport_detach(struct iovnic_vport *vport)
+{
+	struct iovnic_hw *hw = vport->hw;
+	struct iovnic_ntuple_table *t;
+
+	mutex_lock(&hw->lock);
+	RCU_INIT_POINTER(vport->netdev, NULL);
+	iovnic_vport_flush_filters(vport);
+	mutex_unlock(&hw->lock);
+	t = rcu_replace_pointer(vport->ntuple, NULL, true);
+	synchronize_net();
+	kfree(t);
+	WRITE_ONCE(vport->num_queues, 1);
+	iovnic_vport_rss_default(vport, 1);
 }
 
 static void iovnic_skb_destroy(void *ptr)
@@ -198,46 +244,76 @@ static void iovnic_skb_destroy(void *ptr)
 	kfree_skb(ptr);
 }
 
-void iovnic_vport_detach(struct iovnic_vport *vport)
+/* The owner sets up a queue: its ring, and the NAPI instance to kick. */
+int iovnic_queue_init(struct iovnic_queue *q, struct napi_struct *napi)
 {
-	struct iovnic_hw *hw = vport->hw;
+	int err;
 
-	mutex_lock(&hw->lock);
-	RCU_INIT_POINTER(vport->netdev, NULL);
-	iovnic_vport_flush_filters(vport);
-	mutex_unlock(&hw->lock);
-	synchronize_net();
-	vport->napi = NULL;
-	ptr_ring_cleanup(&vport->rxq, iovnic_skb_destroy);
+	err = ptr_ring_init(&q->ring, q->vport->ring_size, GFP_KERNEL);
+	if (err)
+		return err;
+	q->napi = napi;
+	return 0;
+}
+
+void iovnic_queue_fini(struct iovnic_queue *q)
+{
+	ptr_ring_cleanup(&q->ring, iovnic_skb_destroy);
+	q->napi = NULL;
+}
+
+/* With the queue stopped: a new ring size.  On failure the old one stays. */
+int iovnic_queue_resize(struct iovnic_queue *q, u32 size)
+{
+	return ptr_ring_resize(&q->ring, size, GFP_KERNEL, iovnic_skb_destroy);
+}
+
+void iovnic_queue_rx_start(struct iovnic_queue *q)
+{
+	atomic_set(&q->coal_count, 0);
+	set_bit(IOVNIC_IRQ_ARMED, &q->irq_flags);
+	WRITE_ONCE(q->rx_ready, true);
 }
 
 void iovnic_vport_rx_start(struct iovnic_vport *vport)
 {
-	atomic_set(&vport->coal_count, 0);
-	set_bit(IOVNIC_IRQ_ARMED, &vport->irq_flags);
 	WRITE_ONCE(vport->rx_ready, true);
 }
 
 /*
- * Stop delivering to the vport and drop what its queue holds.  The caller
- * disables NAPI between the two halves: no sender is left once
- * synchronize_net() returns, no poller once napi_disable() does.
+ * Stop delivering to the vport's queues.  No sender is left once this
+ * returns; the caller then disables NAPI and purges the rings.
  */
 void iovnic_vport_rx_stop(struct iovnic_vport *vport)
 {
+	struct iovnic_queue *q;
+	unsigned int i;
+
 	WRITE_ONCE(vport->rx_ready, false);
-	clear_bit(IOVNIC_IRQ_ARMED, &vport->irq_flags);
+	for (i = 0; i < vport->max_queues; i++) {
+		q = &vport->queues[i];
+		WRITE_ONCE(q->rx_ready, false);
+		clear_bit(IOVNIC_IRQ_ARMED, &q->irq_flags);
+	}
 	synchronize_net();
-	hrtimer_cancel(&vport->coal_timer);
-	clear_bit(IOVNIC_IRQ_TIMER, &vport->irq_flags);
+	for (i = 0; i < vport->max_queues; i++) {
+		q = &vport->queues[i];
+		hrtimer_cancel(&q->coal_timer);
+		clear_bit(IOVNIC_IRQ_TIMER, &q->irq_flags);
+	}
 }
 
-void iovnic_vport_rx_purge(struct iovnic_vport *vport)
+/* Drop what a stopped queue holds; returns how many frames that was. */
+unsigned int iovnic_queue_rx_purge(struct iovnic_queue *q)
 {
+	unsigned int n = 0;
 	struct sk_buff *skb;
 
-	while ((skb = ptr_ring_consume_bh(&vport->rxq)))
+	while ((skb = ptr_ring_consume_bh(&q->ring))) {
 		kfree_skb(skb);
+		n++;
+	}
+	return n;
 }
 
 void iovnic_vport_get_stats(struct iovnic_vport *vport,
@@ -349,70 +425,69 @@ static void iovnic_count_rx(struct iovnic_vport *vport, bool bcast,
 	u64_stats_update_end(&s->syncp);
 }
 
-static void iovnic_vport_fire(struct iovnic_vport *vport)
+static void iovnic_queue_fire(struct iovnic_queue *q)
 {
 	struct irq_data *irqd;
 
-	if (!test_and_clear_bit(IOVNIC_IRQ_ARMED, &vport->irq_flags))
+	if (!test_and_clear_bit(IOVNIC_IRQ_ARMED, &q->irq_flags))
 		return;
-	irqd = READ_ONCE(vport->irqd);
+	irqd = READ_ONCE(q->irqd);
 	if (irqd)
 		iovnic_irq_raise(irqd);
 	else
-		napi_schedule(vport->napi);
+		napi_schedule(q->napi);
 }
 
 static enum hrtimer_restart iovnic_coal_timer(struct hrtimer *t)
 {
-	struct iovnic_vport *vport = container_of(t, struct iovnic_vport,
-						  coal_timer);
+	struct iovnic_queue *q = container_of(t, struct iovnic_queue,
+					      coal_timer);
 
-	clear_bit(IOVNIC_IRQ_TIMER, &vport->irq_flags);
-	iovnic_vport_fire(vport);
+	clear_bit(IOVNIC_IRQ_TIMER, &q->irq_flags);
+	iovnic_queue_fire(q);
 	return HRTIMER_NORESTART;
 }
 
 /*
- * A frame is in the ring: interrupt the owner unless its vector is masked
- * (NAPI is polling), as a real NIC raises one MSI per batch.  With
+ * A frame is in the ring: interrupt the owner unless the queue's vector is
+ * masked (NAPI is polling), as a real NIC raises one MSI per batch.  With
  * moderation the interrupt waits rx-usecs, or until rx-frames arrived.
  */
-static void iovnic_vport_kick(struct iovnic_vport *vport)
+static void iovnic_queue_kick(struct iovnic_queue *q)
 {
+	struct iovnic_vport *vport = q->vport;
 	u32 usecs, frames;
 
-	if (!test_bit(IOVNIC_IRQ_ARMED, &vport->irq_flags))
+	if (!test_bit(IOVNIC_IRQ_ARMED, &q->irq_flags))
 		return;
 	usecs = READ_ONCE(vport->coal_usecs);
 	if (usecs) {
 		frames = READ_ONCE(vport->coal_frames);
-		if (!frames ||
-		    atomic_inc_return(&vport->coal_count) < frames) {
-			if (!test_and_set_bit(IOVNIC_IRQ_TIMER,
-					      &vport->irq_flags))
-				hrtimer_start(&vport->coal_timer,
+		if (!frames || atomic_inc_return(&q->coal_count) < frames) {
+			if (!test_and_set_bit(IOVNIC_IRQ_TIMER, &q->irq_flags))
+				hrtimer_start(&q->coal_timer,
 					      ns_to_ktime(usecs * NSEC_PER_USEC),
 					      HRTIMER_MODE_REL);
 			return;
 		}
 	}
-	iovnic_vport_fire(vport);
+	iovnic_queue_fire(q);
 }
 
 /* NAPI completed: unmask, and catch what arrived while it finished. */
-void iovnic_vport_irq_rearm(struct iovnic_vport *vport)
+void iovnic_queue_irq_rearm(struct iovnic_queue *q)
 {
-	atomic_set(&vport->coal_count, 0);
-	set_bit(IOVNIC_IRQ_ARMED, &vport->irq_flags);
+	atomic_set(&q->coal_count, 0);
+	set_bit(IOVNIC_IRQ_ARMED, &q->irq_flags);
 	/*
 	 * Order the unmask before the ring check; pairs with the producer's
-	 * ring write before its test_and_clear_bit() in iovnic_vport_fire():
+	 * ring write before its test_and_clear_bit() in iovnic_queue_fire():
 	 * either it sees the vector armed or we see its frame.
 	 */
 	smp_mb__after_atomic();
-	if (!__ptr_ring_empty(&vport->rxq) &&
-	    test_and_clear_bit(IOVNIC_IRQ_ARMED, &vport->irq_flags))
-		napi_schedule(vport->napi);
+	if (!__ptr_ring_empty(&q->ring) &&
+	    test_and_clear_bit(IOVNIC_IRQ_ARMED, &q->irq_flags))
+		napi_schedule(q->napi);
 }
 
 void iovnic_vport_set_coalesce(struct iovnic_vport *vport, u32 usecs,
@@ -422,10 +497,128 @@ void iovnic_vport_set_coalesce(struct iovnic_vport *vport, u32 usecs,
 	WRITE_ONCE(vport->coal_usecs, usecs);
 }
 
-/* The owner's vector (0: none, NAPI is scheduled directly). */
-void iovnic_vport_irq_set(struct iovnic_vport *vport, int irq)
+/* The queue's vector (0: none, NAPI is scheduled directly). */
+void iovnic_queue_irq_set(struct iovnic_queue *q, int irq)
 {
-	WRITE_ONCE(vport->irqd, irq ? irq_get_irq_data(irq) : NULL);
+	WRITE_ONCE(q->irqd, irq ? irq_get_irq_data(irq) : NULL);
+}
+
+/*
+ * Microsoft's RSS hash: every set bit of the input XORs in the 32 bits of
+ * the key that start at that bit's position.  @key has @len + 4 bytes.
+ */
+static u32 iovnic_toeplitz(const u8 *key, const u8 *in, unsigned int len)
+{
+	u32 hash = 0, win = get_unaligned_be32(key);
+	unsigned int i;
+	int b;
+
+	for (i = 0; i < len; i++) {
+		for (b = 7; b >= 0; b--) {
+			if (in[i] & BIT(b))
+				hash ^= win;
+			win = win << 1 | ((key[i + 4] >> b) & 1);
+		}
+	}
+	return hash;
+}
+
+/*
+ * The flow hash a NIC computes: source and destination address, and the
+ * ports of TCP and UDP unless fragmented, in that order.  Other frames
+ * have no hash (*type PKT_HASH_TYPE_NONE).
+ */
+static u32 iovnic_rss_hash(const struct iovnic_vport *v,
+			   const struct sk_buff *skb,
+			   enum pkt_hash_types *type)
+{
+	unsigned int len, l4off;
+	const void *hdr, *ports;
+	u8 in[36], buf[40];
+	const __be16 *proto;
+	u8 l4proto;
+
+	*type = PKT_HASH_TYPE_NONE;
+	proto = skb_header_pointer(skb, offsetof(struct ethhdr, h_proto),
+				   sizeof(*proto), buf);
+	if (!proto)
+		return 0;
+	if (*proto == htons(ETH_P_IP)) {
+		const struct iphdr *iph;
+
+		hdr = skb_header_pointer(skb, ETH_HLEN, sizeof(*iph), buf);
+		iph = hdr;
+		if (!iph || iph->ihl < 5)
+			return 0;
+		memcpy(in, &iph->addrs, sizeof(iph->addrs));
+		len = 8;
+		l4proto = ip_is_fragment(iph) ? 0 : iph->protocol;
+		l4off = ETH_HLEN + iph->ihl * 4;
+	} else if (*proto == htons(ETH_P_IPV6)) {
+		const struct ipv6hdr *ip6h;
+
+		hdr = skb_header_pointer(skb, ETH_HLEN, sizeof(*ip6h), buf);
+		ip6h = hdr;
+		if (!ip6h)
+			return 0;
+		memcpy(in, &ip6h->addrs, sizeof(ip6h->addrs));
+		len = 32;
+		l4proto = ip6h->nexthdr;
+		l4off = ETH_HLEN + sizeof(*ip6h);
+	} else {
+		return 0;
+	}
+	*type = PKT_HASH_TYPE_L3;
+	if (l4proto == IPPROTO_TCP || l4proto == IPPROTO_UDP) {
+		ports = skb_header_pointer(skb, l4off, 4, buf);
+		if (ports) {
+			memcpy(in + len, ports, 4);
+			len += 4;
+			*type = PKT_HASH_TYPE_L4;
+		}
+	}
+	return iovnic_toeplitz(v->rss_key, in, len);
+}
+
+/*
+ * The receive queue of @v for @skb: a VMQ filter on the destination MAC
+ * (and VLAN) picks it, else RSS does.  NULL: a filter drops the frame.
+ */
+static struct iovnic_queue *iovnic_rx_queue(struct iovnic_vport *v,
+					    struct net_device *dev,
+					    struct sk_buff *skb)
+{
+	unsigned int n = READ_ONCE(v->num_queues), q = 0, i;
+	const struct iovnic_ntuple_table *t;
+	const struct iovnic_ntuple *r;
+	enum pkt_hash_types type;
+	u16 vid;
+	u32 hash;
+
+	t = rcu_dereference_bh(v->ntuple);
+	if (t) {
+		vid = skb_vlan_tag_present(skb) ? skb_vlan_tag_get_id(skb) : 0;
+		for (i = 0; i < t->n; i++) {
+			r = &t->rule[i];
+			if (!ether_addr_equal(r->mac, skb->data) ||
+			    (r->vlan != IOVNIC_NTUPLE_ANY_VLAN && r->vlan != vid))
+				continue;
+			if (r->action == RX_CLS_FLOW_DISC)
+				return NULL;
+			q = r->action;
+			goto out;
+		}
+	}
+	if (n <= 1 && !(dev->features & NETIF_F_RXHASH))
+		goto out;
+	hash = iovnic_rss_hash(v, skb, &type);
+	if (type == PKT_HASH_TYPE_NONE)
+		goto out;
+	if (dev->features & NETIF_F_RXHASH)
+		skb_set_hash(skb, hash, type);
+	q = READ_ONCE(v->rss_indir[hash % IOVNIC_RSS_INDIR_SIZE]);
+out:
+	return &v->queues[q < n ? q : 0];
 }
 
 /*
@@ -437,6 +630,7 @@ static void iovnic_deliver(struct iovnic_vport *dst, struct sk_buff *skb)
 	bool bcast = is_broadcast_ether_addr(skb->data);
 	bool mcast = !bcast && is_multicast_ether_addr(skb->data);
 	unsigned int len = skb->len;
+	struct iovnic_queue *q;
 	struct net_device *dev;
 
 	if (unlikely(!READ_ONCE(dst->link_up))) {
@@ -448,18 +642,24 @@ static void iovnic_deliver(struct iovnic_vport *dst, struct sk_buff *skb)
 		iovnic_count_drop(dst, IOVNIC_DROP_RX);
 		goto free;
 	}
+	q = iovnic_rx_queue(dst, dev, skb);
+	if (unlikely(!q || !READ_ONCE(q->rx_ready))) {
+		iovnic_count_drop(dst, IOVNIC_DROP_RX);
+		goto free;
+	}
 	if (READ_ONCE(dst->pvlan.vid))
 		__vlan_hwaccel_clear_tag(skb);
 	if (____dev_forward_skb(dev, skb, true)) {
 		iovnic_count_drop(dst, IOVNIC_DROP_RX);
 		return;		/* freed and counted by the core */
 	}
-	if (unlikely(ptr_ring_produce(&dst->rxq, skb))) {
+	if (unlikely(ptr_ring_produce(&q->ring, skb))) {
+		atomic64_inc(&q->ring_full);
 		iovnic_count_drop(dst, IOVNIC_DROP_RX_RING);
 		goto free;
 	}
 	iovnic_count_rx(dst, bcast, mcast, len);
-	iovnic_vport_kick(dst);
+	iovnic_queue_kick(q);
 	return;
 
 free:

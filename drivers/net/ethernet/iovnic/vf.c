@@ -40,7 +40,7 @@ static int iovnic_vf_probe(struct pci_dev *pdev,
 	return 0;
 
 err_free:
-	free_netdev(dev);
+	iovnic_netdev_free(dev);
 err_disable:
 	pci_disable_device(pdev);
 	return err;
@@ -51,7 +51,7 @@ static void iovnic_vf_remove(struct pci_dev *pdev)
 	struct net_device *dev = pci_get_drvdata(pdev);
 
 	iovnic_netdev_unregister(dev);
-	free_netdev(dev);
+	iovnic_netdev_free(dev);
 	pci_disable_device(pdev);
 }
 

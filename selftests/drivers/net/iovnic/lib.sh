@@ -55,6 +55,23 @@ except OSError as e:
 PY
 }
 
+# errno_name MSG RC: the errno name whose strerror text ends a line of MSG;
+# else OK if RC is 0, else FAILED:MSG.
+errno_name() {
+	python3 - "$1" "$2" <<'PY'
+import errno, os, sys
+msg, rc = sys.argv[1], int(sys.argv[2])
+names = {os.strerror(e): n for e, n in errno.errorcode.items()}
+names[os.strerror(errno.EOPNOTSUPP)] = "EOPNOTSUPP"	# not ENOTSUP
+for line in msg.splitlines():
+    for text, name in names.items():
+        if line.rstrip().endswith(text):
+            print(name)
+            sys.exit(0)
+print("OK" if rc == 0 else "FAILED:" + msg.replace("\n", " | "))
+PY
+}
+
 # errno_of CMD...: run CMD (ip, ethtool, ...) and print OK, or the errno
 # name matching the "...: <strerror>" message it failed with.
 errno_of() {
@@ -63,17 +80,15 @@ errno_of() {
 		echo OK
 		return
 	fi
-	python3 - "$out" <<'PY'
-import errno, os, sys
-msg = sys.argv[1]
-names = {os.strerror(e): n for e, n in errno.errorcode.items()}
-for line in msg.splitlines():
-    for text, name in names.items():
-        if line.rstrip().endswith(text):
-            print(name)
-            sys.exit(0)
-print("FAILED:" + msg.replace("\n", " | "))
-PY
+	errno_name "$out" 1
+}
+
+# errno_in CMD...: the same for commands that report a refusal but exit 0
+# (ethtool -N): the errno name in the output, else OK.
+errno_in() {
+	local out rc=0
+	out=$("$@" 2>&1) || rc=$?
+	errno_name "$out" "$rc"
 }
 
 # vf_line PF N: the "vf N ..." line of "ip link show PF" (one line)

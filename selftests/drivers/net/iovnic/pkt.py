@@ -9,6 +9,14 @@
       print how many frames IFACE received (not sent) in S seconds that
       match the given fields, or until file F of --stop appears (by default only frames "send" makes, with
       ethertype 0x88b5); the VLAN tag is read from PACKET_AUXDATA
+  pkt.py flows IFACE --dst MAC --flows K [--per-flow N] [--weighted]
+               [--rate PPS]
+      send N UDP/IPv4 frames of each of K flows 10.77.0.1:(10000+i) ->
+      10.77.0.2:9 (i = 0..K-1; --weighted: i+1 frames of flow i),
+      optionally paced at PPS frames/s
+  pkt.py rss --key HEX --indir "Q0 Q1 ..." --flows K [--weighted]
+      print, for each queue, how many frames of those flows the Toeplitz
+      hash with KEY and that indirection table sends to it
 """
 import argparse
 import os
@@ -52,6 +60,72 @@ def send(a):
         except OSError:
             pass
     print(sent)
+
+
+FLOW_SIP, FLOW_DIP, FLOW_SPORT, FLOW_DPORT = "10.77.0.1", "10.77.0.2", 10000, 9
+
+
+def ip_csum(hdr):
+    s = sum(struct.unpack("!10H", hdr))
+    s = (s & 0xFFFF) + (s >> 16)
+    s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def flow_frame(dst, src, i):
+    payload = b"iovnic-rss".ljust(18, b".")
+    udp = struct.pack("!HHHH", FLOW_SPORT + i, FLOW_DPORT, 8 + len(payload), 0)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp) + len(payload),
+                     i & 0xFFFF, 0, 64, 17, 0, socket.inet_aton(FLOW_SIP),
+                     socket.inet_aton(FLOW_DIP))
+    ip = ip[:10] + struct.pack("!H", ip_csum(ip)) + ip[12:]
+    return dst + src + struct.pack("!H", 0x0800) + ip + udp + payload
+
+
+def flows(a):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((a.iface, 0))
+    frames = [flow_frame(mac(a.dst), ifmac(a.iface), i) for i in range(a.flows)]
+    if a.weighted:
+        frames = [f for i, f in enumerate(frames) for _ in range(i + 1)]
+    gap = 1.0 / a.rate if a.rate else 0
+    sent = 0
+    t = time.monotonic()
+    for _ in range(a.per_flow):
+        for f in frames:
+            try:
+                s.send(f)
+                sent += 1
+            except OSError:
+                pass
+            if gap:
+                t += gap
+                time.sleep(max(t - time.monotonic(), 0))
+    print(sent)
+
+
+def toeplitz(key, data):
+    """Microsoft's RSS hash of DATA with KEY (len(KEY) >= len(DATA) + 4)."""
+    k = int.from_bytes(key, "big")
+    kbits = len(key) * 8
+    h = 0
+    for i, byte in enumerate(data):
+        for b in range(8):
+            if byte & (0x80 >> b):
+                h ^= (k >> (kbits - 32 - (i * 8 + b))) & 0xFFFFFFFF
+    return h
+
+
+def rss(a):
+    key = bytes.fromhex(a.key.replace(":", ""))
+    indir = [int(x) for x in a.indir.split()]
+    n = max(indir) + 1
+    hist = [0] * n
+    for i in range(a.flows):
+        data = (socket.inet_aton(FLOW_SIP) + socket.inet_aton(FLOW_DIP) +
+                struct.pack("!HH", FLOW_SPORT + i, FLOW_DPORT))
+        hist[indir[toeplitz(key, data) % len(indir)]] += i + 1 if a.weighted else 1
+    print(" ".join(map(str, hist)))
 
 
 def vlan_of(ancdata):
@@ -137,8 +211,20 @@ def main():
     pc.add_argument("--untagged", action="store_true")
     pc.add_argument("--ready", help="file created once the socket listens")
     pc.add_argument("--stop", help="stop (after a short drain) once it exists")
+    pf = sub.add_parser("flows")
+    pf.add_argument("iface")
+    pf.add_argument("--dst", required=True)
+    pf.add_argument("--flows", type=int, default=64)
+    pf.add_argument("--per-flow", type=int, default=1)
+    pf.add_argument("--weighted", action="store_true")
+    pf.add_argument("--rate", type=float, default=0)
+    pr = sub.add_parser("rss")
+    pr.add_argument("--key", required=True)
+    pr.add_argument("--indir", required=True)
+    pr.add_argument("--flows", type=int, default=64)
+    pr.add_argument("--weighted", action="store_true")
     a = p.parse_args()
-    {"send": send, "count": count}[a.cmd](a)
+    {"send": send, "count": count, "flows": flows, "rss": rss}[a.cmd](a)
     return 0
 
 
