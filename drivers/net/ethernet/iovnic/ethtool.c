@@ -114,7 +114,7 @@ static void iovnic_get_ethtool_stats(struct net_device *dev,
 		*data++ = qs.rx_bytes;
 		*data++ = qs.rx_dropped +
 			  atomic64_read(&priv->vport->queues[q].ring_full);
-		*data++ = qs.interrupts;
+		*data++ = iovnic_queue_fired(&priv->vport->queues[q]);
 		*data++ = qs.polls;
 		*data++ = qs.tx_packets;
 		*data++ = qs.tx_bytes;

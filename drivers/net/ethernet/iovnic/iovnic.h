@@ -128,6 +128,7 @@ struct iovnic_queue {
 	atomic_t coal_count;		/* frames since the vector was armed */
 	struct hrtimer coal_timer;
 	atomic64_t ring_full;		/* frames dropped: ring full */
+	u64 __percpu *fired;		/* interrupts signalled */
 };
 
 /*
@@ -256,7 +257,6 @@ struct iovnic_qstats {
 	u64 rx_packets;
 	u64 rx_bytes;
 	u64 rx_dropped;			/* left in the ring when it stopped */
-	u64 interrupts;
 	u64 polls;
 	u64 tx_packets;
 	u64 tx_bytes;
@@ -304,6 +304,7 @@ void iovnic_irq_domain_destroy(struct iovnic_hw *hw);
 int iovnic_irq_alloc_queue(struct iovnic_hw *hw);
 void iovnic_irq_free_queue(int irq);
 void iovnic_irq_raise(struct irq_data *irqd);
+bool iovnic_irq_is_local(struct irq_data *irqd);
 
 /* switch.c: the embedded switch's vports and data path */
 int iovnic_sw_init(struct iovnic_hw *hw);
@@ -319,6 +320,7 @@ void iovnic_queue_rx_start(struct iovnic_queue *q);
 unsigned int iovnic_queue_rx_purge(struct iovnic_queue *q);
 void iovnic_queue_irq_set(struct iovnic_queue *q, int irq);
 void iovnic_queue_irq_rearm(struct iovnic_queue *q);
+u64 iovnic_queue_fired(const struct iovnic_queue *q);
 void iovnic_vport_rx_start(struct iovnic_vport *vport);
 void iovnic_vport_rx_stop(struct iovnic_vport *vport);
 void iovnic_vport_set_coalesce(struct iovnic_vport *vport, u32 usecs,

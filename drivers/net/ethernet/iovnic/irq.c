@@ -149,6 +149,22 @@ void iovnic_irq_domain_destroy(struct iovnic_hw *hw)
 	hw->msi = NULL;
 }
 
+/*
+ * Is this CPU the vector's, with no move away from it pending?  Then an
+ * interrupt could only schedule NAPI right here, and the device skips the
+ * round trip through the APIC (a self-IPI) as veth does.  x86 applies a
+ * new affinity of an MSI when the vector next fires: while one is pending,
+ * the interrupt must really be raised.
+ */
+bool iovnic_irq_is_local(struct irq_data *irqd)
+{
+	unsigned int cpu = smp_processor_id();
+
+	return !irqd_is_setaffinity_pending(irqd) &&
+	       cpumask_test_cpu(cpu, irq_data_get_effective_affinity_mask(irqd)) &&
+	       cpumask_test_cpu(cpu, irq_data_get_affinity_mask(irqd));
+}
+
 /* The device signals an interrupt: the APIC delivers the vector again. */
 void iovnic_irq_raise(struct irq_data *irqd)
 {

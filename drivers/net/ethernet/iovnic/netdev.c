@@ -48,7 +48,6 @@ static irqreturn_t iovnic_irq(int irq, void *data)
 {
 	struct iovnic_rxq *rxq = data;
 
-	this_cpu_inc(rxq->priv->qstats[rxq->q->idx].interrupts);
 	napi_schedule_irqoff(&rxq->napi);
 	return IRQ_HANDLED;
 }

@@ -109,12 +109,25 @@ static int iovnic_vport_init_queues(struct iovnic_vport *vport)
 		q = &vport->queues[i];
 		q->vport = vport;
 		q->idx = i;
+		q->fired = alloc_percpu(u64);
+		if (!q->fired)
+			return -ENOMEM;
 		hrtimer_init(&q->coal_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 		q->coal_timer.function = iovnic_coal_timer;
 	}
 	netdev_rss_key_fill(vport->rss_key, sizeof(vport->rss_key));
 	iovnic_vport_rss_default(vport, 1);
 	return 0;
+}
+
+static void iovnic_vport_fini_queues(struct iovnic_vport *vport)
+{
+	unsigned int i;
+
+	free_percpu(vport->stats);
+	for (i = 0; vport->queues && i < vport->max_queues; i++)
+		free_percpu(vport->queues[i].fired);
+	kfree(vport->queues);
 }
 
 int iovnic_sw_init(struct iovnic_hw *hw)
@@ -157,10 +170,8 @@ void iovnic_sw_fini(struct iovnic_hw *hw)
 	unsigned int i;
 
 	if (hw->vports) {
-		for (i = 0; i <= hw->total_vfs; i++) {
-			free_percpu(hw->vports[i].stats);
-			kfree(hw->vports[i].queues);
-		}
+		for (i = 0; i <= hw->total_vfs; i++)
+			iovnic_vport_fini_queues(&hw->vports[i]);
 		kvfree(hw->vports);
 		hw->vports = NULL;
 	}
@@ -431,11 +442,22 @@ static void iovnic_queue_fire(struct iovnic_queue *q)
 
 	if (!test_and_clear_bit(IOVNIC_IRQ_ARMED, &q->irq_flags))
 		return;
+	this_cpu_inc(*q->fired);
 	irqd = READ_ONCE(q->irqd);
-	if (irqd)
+	if (irqd && !iovnic_irq_is_local(irqd))
 		iovnic_irq_raise(irqd);
 	else
 		napi_schedule(q->napi);
+}
+
+u64 iovnic_queue_fired(const struct iovnic_queue *q)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += *per_cpu_ptr(q->fired, cpu);
+	return sum;
 }
 
 static enum hrtimer_restart iovnic_coal_timer(struct hrtimer *t)

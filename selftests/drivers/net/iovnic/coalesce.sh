@@ -12,8 +12,9 @@ iov_set_vfs 1
 ns_add iovt-a iovnic0v0 192.0.2.1/24
 ip link set iovnic0 up
 ma=$(mac_of iovt-a iovnic0v0)
-irq=$(awk '$NF == "iovnic0v0-TxRx-0" { sub(":", "", $1); print $1 }' /proc/interrupts)
-irqs() { awk -v i="$irq:" '$1 == i { s = 0; for (c = 2; c <= NF; c++) if ($c ~ /^[0-9]+$/) s += $c; print s }' /proc/interrupts; }
+# interrupts the device signalled for the VF's queue: through the APIC, or
+# straight to NAPI when the sender runs on the vector's CPU
+irqs() { stat_of iovnic0v0 rx_queue_0_interrupts iovt-a; }
 coal() { ip netns exec iovt-a ethtool -c iovnic0v0 | awk -v k="$1:" '$1 == k {print $2}'; }
 
 # interrupts the VF takes for N frames sent back to back by the PF

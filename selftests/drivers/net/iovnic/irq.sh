@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # One MSI vector per queue: a real IRQ named after the netdev, default
 # affinities spread over CPUs, and the receive work (interrupt and NAPI)
-# runs on the CPU the vector's affinity names, following it when it moves.
+# runs on the CPU the vector's affinity names, following it when it moves;
+# a sender on that very CPU schedules NAPI without a self-IPI.
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header
@@ -10,7 +11,7 @@ if [ "$(nproc)" -lt 2 ]; then
 	ktap_skip_all "needs 2 CPUs"
 	exit "$KSFT_SKIP"
 fi
-ktap_set_plan 22
+ktap_set_plan 25
 dmesg_mark
 iov_load total_vfs=4
 iov_set_vfs 2
@@ -92,6 +93,20 @@ check "VF1's vector fired on CPU1" test "$FIRED" -ge 1
 check_eq "VF1's vector did not fire on CPU0" 0 "$STRAY"
 check "CPU1 ran VF1's NAPI (processed >= $N)" test "$PROC" -ge "$N"
 check_eq "VF1's effective affinity is CPU1" 1 "$(cat "/proc/irq/$irq1/effective_affinity_list")"
+
+# a sender on the vector's own CPU: the device schedules NAPI there
+# directly, as veth would, instead of a self-IPI; it still counts the
+# interrupt it signalled
+i0=$(stat_of iovnic0v1 rx_queue_0_interrupts iovt-b)
+c0=$(irq_count "$irq1" 1)
+p=$(processed 1)
+taskset -c 1 "$PKT" send iovnic0 --dst "$mb" --count "$N" > /dev/null
+sleep 0.5
+check_eq "sender on VF1's CPU: no APIC interrupt" 0 "$(($(irq_count "$irq1" 1) - c0))"
+check "sender on VF1's CPU: signalled straight to NAPI (rx_queue_0_interrupts)" \
+	test "$(stat_of iovnic0v1 rx_queue_0_interrupts iovt-b)" -gt "$i0"
+check "sender on VF1's CPU: CPU1 processed the frames" \
+	test "$(($(processed 1) - p))" -ge "$N"
 
 # move VF0 to CPU1: its work follows from the next interrupt on
 echo 1 > "/proc/irq/$irq0/smp_affinity_list"
