@@ -282,14 +282,15 @@ static int iovnic_get_rxnfc(struct net_device *dev, struct ethtool_rxnfc *cmd,
 	const struct iovnic_ntuple_table *t;
 	unsigned int n, i;
 
-	if (priv->is_vf)
+	if (cmd->cmd == ETHTOOL_GRXRINGS) {
+		cmd->data = priv->num_queues;
+		return 0;
+	}
+	if (priv->is_vf)	/* RSS, but no VMQ filters */
 		return -EOPNOTSUPP;
 	t = rtnl_dereference(priv->vport->ntuple);
 	n = t ? t->n : 0;
 	switch (cmd->cmd) {
-	case ETHTOOL_GRXRINGS:
-		cmd->data = priv->num_queues;
-		return 0;
 	case ETHTOOL_GRXCLSRLCNT:
 		cmd->rule_cnt = n;
 		cmd->data = IOVNIC_MAX_NTUPLE | RX_CLS_LOC_SPECIAL;

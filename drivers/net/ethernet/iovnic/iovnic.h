@@ -48,6 +48,7 @@
 #define IOVNIC_VF_STRIDE	1
 
 #define IOVNIC_MAX_QUEUES	16	/* queue pairs of a PF */
+#define IOVNIC_MAX_VF_QUEUES	4	/* of a VF (one unless ethtool -L) */
 #define IOVNIC_RING_SIZE	1024	/* default receive ring */
 #define IOVNIC_RING_MIN		64
 #define IOVNIC_RING_MAX		4096
@@ -187,7 +188,7 @@ struct iovnic_vport {
 	u16 idx;
 	bool enabled;			/* PF: always; VF: while VFs exist */
 
-	/* receive queues: a PF has up to IOVNIC_MAX_QUEUES, a VF one */
+	/* receive queues: up to IOVNIC_MAX_QUEUES (PF), _VF_QUEUES (VF) */
 	struct iovnic_queue *queues;	/* max_queues */
 	u16 max_queues;
 	u16 num_queues;			/* in use; set by the owner */

@@ -87,8 +87,8 @@ static void iovnic_irq_release(struct iovnic_rxq *rxq)
 
 /*
  * Set up queue pairs [from, to): each gets a ring in the device, a NAPI
- * instance and a vector (queue 0 the function's MSI, the PF's others one
- * of the device's queue vectors).
+ * instance and a vector (queue 0 the function's MSI, the others one of the
+ * device's queue vectors).
  */
 static int iovnic_queues_add(struct iovnic_priv *priv, unsigned int from,
 			     unsigned int to)

@@ -98,7 +98,7 @@ static int iovnic_vport_init_queues(struct iovnic_vport *vport)
 	unsigned int i;
 
 	vport->max_queues = vport->idx == IOVNIC_PF_VPORT ?
-			    IOVNIC_MAX_QUEUES : 1;
+			    IOVNIC_MAX_QUEUES : IOVNIC_MAX_VF_QUEUES;
 	vport->num_queues = 1;
 	vport->ring_size = IOVNIC_RING_SIZE;
 	vport->queues = kcalloc(vport->max_queues, sizeof(*vport->queues),
@@ -480,6 +480,12 @@ static void iovnic_queue_kick(struct iovnic_queue *q)
 	struct iovnic_vport *vport = q->vport;
 	u32 usecs, frames;
 
+	/*
+	 * Order the frame's ring write before the test of the mask; pairs
+	 * with the barrier in iovnic_queue_irq_rearm(): either NAPI sees
+	 * the frame or we see the vector armed.
+	 */
+	smp_mb();
 	if (!test_bit(IOVNIC_IRQ_ARMED, &q->irq_flags))
 		return;
 	usecs = READ_ONCE(vport->coal_usecs);
@@ -502,9 +508,10 @@ void iovnic_queue_irq_rearm(struct iovnic_queue *q)
 	atomic_set(&q->coal_count, 0);
 	set_bit(IOVNIC_IRQ_ARMED, &q->irq_flags);
 	/*
-	 * Order the unmask before the ring check; pairs with the producer's
-	 * ring write before its test_and_clear_bit() in iovnic_queue_fire():
-	 * either it sees the vector armed or we see its frame.
+	 * Order the unmask before the ring check; pairs with the barrier
+	 * between the producer's ring write and its test of the mask in
+	 * iovnic_queue_kick(): either it sees the vector armed or we see
+	 * its frame.
 	 */
 	smp_mb__after_atomic();
 	if (!__ptr_ring_empty(&q->ring) &&

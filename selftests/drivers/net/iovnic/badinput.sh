@@ -98,7 +98,7 @@ row "ethtool: queues, rings, RSS table and hash, ntuple, coalescing" <<'EOF'
 EINVAL errno_of ethtool -L iovnic0 combined 0
 EINVAL errno_of ethtool -L iovnic0 combined 17
 EINVAL errno_of ethtool -L iovnic0 combined 1
-EINVAL errno_of ethtool -L iovnic0v0 combined 2
+EINVAL errno_of ethtool -L iovnic0v0 combined 5
 EINVAL errno_of ethtool -G iovnic0 rx 32
 EINVAL errno_of ethtool -G iovnic0 rx 8192
 EINVAL errno_of ethtool -G iovnic0v0 tx 64

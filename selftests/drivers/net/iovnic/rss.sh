@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header
-ktap_set_plan 31
+ktap_set_plan 33
 dmesg_mark
 iov_load total_vfs=2 num_queues=4
 sysctl -qw net.ipv6.conf.iovnic0.disable_ipv6=1
@@ -52,8 +52,8 @@ check_eq "a named vector per queue pair" \
 	"iovnic0-TxRx-0 iovnic0-TxRx-1 iovnic0-TxRx-2 iovnic0-TxRx-3" "$(vectors)"
 check_eq "the PF's queue vectors come from its queue irq domain" 3 \
 	"$(grep -c 'iovnic-queue.*iovnic0-TxRx-[123]$' /proc/interrupts)"
-check_eq "VF: one channel, no more" 1 \
-	"$(ip netns exec iovt-a ethtool -l iovnic0v0 | awk '$1 == "Combined:" { v = $2 } END { print v }')"
+check_eq "VF: one channel of up to 4" "4 1" \
+	"$(ip netns exec iovt-a ethtool -l iovnic0v0 | awk '$1 == "Combined:" { printf "%s ", $2 }' | xargs)"
 
 # --- RSS: the Toeplitz hash of each flow picks its queue
 ethtool -X iovnic0 hkey "$KEY" equal 4
@@ -101,7 +101,7 @@ t EINVAL ethtool -L iovnic0 combined 0
 t EINVAL ethtool -L iovnic0 combined 17
 t EINVAL ethtool -L iovnic0 rx 1
 t EINVAL ethtool -L iovnic0 combined 3	# the filter at loc 1 targets queue 3
-t EINVAL ip netns exec iovt-a ethtool -L iovnic0v0 combined 2
+t EINVAL ip netns exec iovt-a ethtool -L iovnic0v0 combined 5
 t EINVAL ethtool -G iovnic0 rx 63
 t EINVAL ethtool -G iovnic0 rx 4097
 t EINVAL ethtool -G iovnic0 tx 128
@@ -116,7 +116,7 @@ t EOPNOTSUPP ethtool -N iovnic0 flow-type ether src 02:00:00:00:00:09 action 1
 t EEXIST ethtool -N iovnic0 flow-type ether dst "$MVMAC" action 2 loc 9
 t ENOENT ethtool -N iovnic0 delete 9
 t EOPNOTSUPP ip netns exec iovt-a ethtool -N iovnic0v0 flow-type ether dst "$MVMAC" action 0
-t EOPNOTSUPP ip netns exec iovt-a ethtool -x iovnic0v0
+t EINVAL ip netns exec iovt-a ethtool -X iovnic0v0 equal 2
 check_eq "20 bad -L/-G/-X/-N requests refused with the right errno" "" "$bad"
 check_eq "and nothing changed" "$s0" "$(state)"
 ethtool -N iovnic0 delete 1
@@ -168,6 +168,20 @@ ethtool -C iovnic0 rx-usecs 0
 ethtool -G iovnic0 rx 1024
 check_eq "ring back to 1024, traffic flows" "1024 $FLOWS" \
 	"$(ring) $(sendq "$pfmac" | awk '{ for (i = 1; i <= NF; i++) s += $i; print s }')"
+
+# --- a VF with two queue pairs: two vectors, RSS over them
+ip netns exec iovt-a ethtool -L iovnic0v0 combined 2
+check_eq "VF -L 2: two vectors" "iovnic0v0-TxRx-0 iovnic0v0-TxRx-1" \
+	"$(awk '$NF ~ /^iovnic0v0-TxRx-/ { print $NF }' /proc/interrupts | sort | xargs)"
+vfx() { ip netns exec iovt-a ethtool "$@"; }
+vkey=$(vfx -x iovnic0v0 | awk '/^RSS hash key:/ { getline; print }')
+vind=$(vfx -x iovnic0v0 | awk '$1 ~ /^[0-9]+:$/ { for (i = 2; i <= NF; i++) printf "%s ", $i }')
+vq() { vfx -S iovnic0v0 | awk '$1 ~ /^rx_queue_[0-9]+_packets:$/ { printf "%s ", $2 }' | xargs; }
+v0=$(vq)
+"$PKT" flows iovnic0 --dst "$(mac_of iovt-a iovnic0v0)" --flows "$WFLOWS" --weighted > /dev/null
+sleep 0.5
+want=$("$PKT" rss --key "$vkey" --indir "$vind" --flows "$WFLOWS" --weighted)
+check_eq "VF RSS: flows on the queues its own key predicts" "$want" "$(minus "$v0" "$(vq)")"
 
 # --- unload with queues up, a macvlan on top and a VF in a namespace
 ip link del iovt-mv
