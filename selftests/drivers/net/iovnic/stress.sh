@@ -92,12 +92,15 @@ writer bash -c 'ip link set iovnic0 vf $((RANDOM % 4)) vlan $((RANDOM % 3)) spoo
 		ip link set iovnic0 vf $((RANDOM % 4)) state $(((RANDOM % 2)) && echo auto || echo disable) max_tx_rate $((RANDOM % 3 * 100))'
 writer bash -c 'ip -n iovt-b link set iovnic0v1 promisc on; ethtool -C iovnic0 rx-usecs $((RANDOM % 100));
 		ip -n iovt-b link set iovnic0v1 promisc off; ip -n iovt-b maddr add 01:00:5e:00:00:$((RANDOM % 90 + 10)) dev iovnic0v1'
+writer bash -c 'ethtool -L iovnic0 combined $((RANDOM % 4 + 1)); ip netns exec iovt-a ethtool -L iovnic0v0 combined $((RANDOM % 2 + 1));
+		ethtool -G iovnic0 rx $(((RANDOM % 4 + 1) * 256)); ethtool -X iovnic0 default;
+		ethtool -N iovnic0 flow-type ether dst 02:00:00:00:00:0$((RANDOM % 9)) action 0 loc 1; ethtool -N iovnic0 delete 1'
 wait "${WRITERS[@]}"
 traffic_stop
 for v in 0 1 2 3; do
 	ip link set iovnic0 vf $v vlan 0 spoofchk on state auto max_tx_rate 0
 done
-check "${WRITERS_SECS}s of concurrent numvfs/peer/vf/ethtool writers" test -d /sys/module/iovnic
+check "${WRITERS_SECS}s of concurrent numvfs/peer/vf/ethtool -C/-L/-G/-X/-N writers" test -d /sys/module/iovnic
 
 # 4. counters add up once traffic is quiet: sent = delivered + counted
 # drops.  VF3 (no address, no IPv6) receives, so only the test's unicast
