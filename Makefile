@@ -4,6 +4,7 @@
 #   make                 build iovnic.ko for the running kernel (or KDIR=...)
 #   make run             boot a guest, load iovnic, show VFs passing traffic
 #   make check           build for 6.1 and 6.12 and run every selftest in a guest
+#   make check-debug     the same on a KASAN/lockdep/kmemleak kernel (built once)
 #   make bench           pktgen: iovnic vs veth, bridge, macvlan in one 6.12 guest
 #   make install         install into /lib/modules/$(KVER)/extra and depmod
 
@@ -13,7 +14,8 @@ MODDIR := drivers/net/ethernet/iovnic
 BUILD := $(CURDIR)/build
 KBUILD_ARGS := CONFIG_IOVNIC=m
 
-.PHONY: all modules clean install run check bench build-all setup lint
+.PHONY: all modules clean install run check check-debug debug-kernel bench \
+	build-all setup lint
 
 all: modules
 
@@ -32,7 +34,8 @@ clean:
 setup:
 	scripts/setup
 
-# Build for one Debian kernel series (6.1 or 6.12) into build/<series>/.
+# Build for one Debian kernel series (6.1 or 6.12, or debug: the kernel of
+# scripts/debug-kernel) into build/<series>/.
 build-%: setup
 	scripts/build $*
 
@@ -43,6 +46,14 @@ run: setup build-6.12
 
 check: setup build-all
 	scripts/check
+
+# The debug kernel: built once into /var/cache/iovnic/debug-kernel (~20 min).
+debug-kernel: setup
+	scripts/debug-kernel
+
+check-debug: debug-kernel
+	scripts/build debug
+	KERNELS=debug scripts/check
 
 bench: setup build-6.12
 	scripts/bench --kernel 6.12
