@@ -138,7 +138,7 @@ cap() {
 	shift 3
 	[ "$ns" != - ] && pre=(ip netns exec "$ns")
 	rm -f "/tmp/iovt-$name.rdy" /tmp/iovt-stop
-	"${pre[@]}" "$PKT" count "$dev" --secs 30 --ready "/tmp/iovt-$name.rdy" \
+	"${pre[@]}" "$PKT" count "$dev" --secs 600 --ready "/tmp/iovt-$name.rdy" \
 		--stop /tmp/iovt-stop "$@" > "/tmp/iovt-$name.cnt" &
 	CAPS+=("$name")
 }
@@ -147,10 +147,11 @@ cap_send() {
 	shift 2
 	[ "$ns" != - ] && pre=(ip netns exec "$ns")
 	for c in "${CAPS[@]}"; do	# every counter listens before we send
-		for ((i = 0; i < 100; i++)); do
+		for ((i = 0; i < 1200; i++)); do	# 2 min: a debug kernel is slow
 			[ -e "/tmp/iovt-$c.rdy" ] && break
 			sleep 0.1
 		done
+		[ -e "/tmp/iovt-$c.rdy" ] || log "capture $c never got ready"
 	done
 	CAPS=()
 	"${pre[@]}" "$PKT" send "$dev" "$@" > /dev/null
@@ -252,3 +253,21 @@ if ! modinfo iovnic > /dev/null 2>&1; then
 	ktap_print_header
 	ktap_exit_fail_msg "iovnic module not installed (modinfo iovnic failed)"
 fi
+
+# pktgen_burst NS DEV DST_MAC COUNT: COUNT 60-byte UDP frames of one flow,
+# sent by the kernel's packet generator from DEV in NS as fast as it goes
+# (faster than any receiver polls, even on a slow debug kernel)
+pktgen_burst() {
+	local ns=$1 dev=$2 mac=$3 n=$4
+	modprobe pktgen 2>/dev/null
+	ip netns exec "$ns" sh -ec '
+		pg=/proc/net/pktgen
+		echo rem_device_all > $pg/kpktgend_0
+		echo "add_device $1" > $pg/kpktgend_0
+		for c in "count $3" "clone_skb 0" "pkt_size 60" "delay 0" \
+			"dst 198.51.100.254" "dst_mac $2" "flag NO_TIMESTAMP"; do
+			echo "$c" > $pg/$1
+		done
+		echo start > $pg/pgctrl
+		echo rem_device_all > $pg/kpktgend_0' sh "$dev" "$mac" "$n"
+}

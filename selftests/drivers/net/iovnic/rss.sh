@@ -155,7 +155,7 @@ ethtool -G iovnic0 rx 64
 check_eq "ethtool -G rx 64" 64 "$(ring)"
 ethtool -C iovnic0 rx-usecs 10000
 p0=$(qstat packets) d0=$(qstat drops) rf0=$(stat_of iovnic0 vport_rx_ring_full)
-ip netns exec iovt-a "$PKT" flows iovnic0v0 --dst "$pfmac" --flows 1 --per-flow 1000 > /dev/null
+pktgen_burst iovt-a iovnic0v0 "$pfmac" 1000
 sleep 0.5
 p=$(minus "$p0" "$(qstat packets)") d=$(minus "$d0" "$(qstat drops)")
 rf=$(($(stat_of iovnic0 vport_rx_ring_full) - rf0))
