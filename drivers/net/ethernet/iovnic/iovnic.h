@@ -329,6 +329,7 @@ void iovnic_vport_set_coalesce(struct iovnic_vport *vport, u32 usecs,
 void iovnic_vport_set_rate(struct iovnic_vport *vport, u32 mbps);
 void iovnic_vport_rss_default(struct iovnic_vport *vport, unsigned int n);
 netdev_tx_t iovnic_sw_xmit(struct iovnic_vport *src, struct sk_buff *skb);
+void iovnic_stats_sum(const void __percpu *pcpu, unsigned int n, u64 *out);
 void iovnic_vport_get_stats(struct iovnic_vport *vport,
 			    struct iovnic_vport_stats *sum);
 

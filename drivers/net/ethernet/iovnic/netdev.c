@@ -299,21 +299,9 @@ void iovnic_netdev_queue_stats(struct net_device *dev, unsigned int q,
 			       struct iovnic_qstats *sum)
 {
 	struct iovnic_priv *priv = netdev_priv(dev);
-	u64 *out = (u64 *)sum, t[IOVNIC_QSTATS_N];
-	const struct iovnic_qstats *s;
-	unsigned int start, i;
-	int cpu;
 
 	memset(sum, 0, sizeof(*sum));
-	for_each_possible_cpu(cpu) {
-		s = per_cpu_ptr(priv->qstats, cpu) + q;
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			memcpy(t, s, sizeof(t));
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		for (i = 0; i < IOVNIC_QSTATS_N; i++)
-			out[i] += t[i];
-	}
+	iovnic_stats_sum(priv->qstats + q, IOVNIC_QSTATS_N, (u64 *)sum);
 }
 
 /* Queue pairs of the past count too: the totals never go backwards. */

@@ -327,24 +327,38 @@ unsigned int iovnic_queue_rx_purge(struct iovnic_queue *q)
 	return n;
 }
 
+/*
+ * Sum a per-CPU block of @n u64 counters followed by their u64_stats_sync
+ * (struct iovnic_vport_stats, struct iovnic_qstats) into @out[0..n-1].
+ */
+void iovnic_stats_sum(const void __percpu *pcpu, unsigned int n, u64 *out)
+{
+	const struct u64_stats_sync *syncp;
+	u64 t[IOVNIC_VPORT_NSTATS];
+	unsigned int start, i;
+	const u64 *s;
+	int cpu;
+
+	BUILD_BUG_ON(IOVNIC_QSTATS_N > IOVNIC_VPORT_NSTATS);
+	n = min_t(unsigned int, n, IOVNIC_VPORT_NSTATS);
+	memset(out, 0, n * sizeof(*out));
+	for_each_possible_cpu(cpu) {
+		s = per_cpu_ptr(pcpu, cpu);
+		syncp = (const struct u64_stats_sync *)(s + n);
+		do {
+			start = u64_stats_fetch_begin(syncp);
+			memcpy(t, s, n * sizeof(*t));
+		} while (u64_stats_fetch_retry(syncp, start));
+		for (i = 0; i < n; i++)
+			out[i] += t[i];
+	}
+}
+
 void iovnic_vport_get_stats(struct iovnic_vport *vport,
 			    struct iovnic_vport_stats *sum)
 {
-	const struct iovnic_vport_stats *s;
-	u64 *out = (u64 *)sum, t[IOVNIC_VPORT_NSTATS];
-	unsigned int start, i;
-	int cpu;
-
 	memset(sum, 0, sizeof(*sum));
-	for_each_possible_cpu(cpu) {
-		s = per_cpu_ptr(vport->stats, cpu);
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			memcpy(t, s, sizeof(t));
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		for (i = 0; i < IOVNIC_VPORT_NSTATS; i++)
-			out[i] += t[i];
-	}
+	iovnic_stats_sum(vport->stats, IOVNIC_VPORT_NSTATS, (u64 *)sum);
 }
 
 /* max_tx_rate: @mbps Mbit/s, 0 for none. */

@@ -254,20 +254,34 @@ if ! modinfo iovnic > /dev/null 2>&1; then
 	ktap_exit_fail_msg "iovnic module not installed (modinfo iovnic failed)"
 fi
 
-# pktgen_burst NS DEV DST_MAC COUNT: COUNT 60-byte UDP frames of one flow,
-# sent by the kernel's packet generator from DEV in NS as fast as it goes
-# (faster than any receiver polls, even on a slow debug kernel)
-pktgen_burst() {
-	local ns=$1 dev=$2 mac=$3 n=$4
+# pktgen_run NS COUNT THREAD:DEV:DST_MAC...: the kernel's packet generator
+# sends COUNT 60-byte UDP frames of one flow from each DEV (in NS, "-" for
+# this namespace) on kthread kpktgend_THREAD (bound to CPU THREAD), all at
+# once and as fast as they go: faster than a receiver polls, even on a slow
+# debug kernel.  Returns when all are sent.
+pktgen_run() {
+	local ns=$1 n=$2 pre=()
+	shift 2
+	[ "$ns" != - ] && pre=(ip netns exec "$ns")
 	modprobe pktgen 2>/dev/null
-	ip netns exec "$ns" sh -ec '
-		pg=/proc/net/pktgen
-		echo rem_device_all > $pg/kpktgend_0
-		echo "add_device $1" > $pg/kpktgend_0
-		for c in "count $3" "clone_skb 0" "pkt_size 60" "delay 0" \
-			"dst 198.51.100.254" "dst_mac $2" "flag NO_TIMESTAMP"; do
-			echo "$c" > $pg/$1
+	"${pre[@]}" sh -ec '
+		pg=/proc/net/pktgen n=$1
+		shift
+		for t in /proc/net/pktgen/kpktgend_*; do
+			echo rem_device_all > "$t"
+		done
+		for s; do
+			t=${s%%:*} dev=${s#*:}
+			mac=${dev#*:} dev=${dev%%:*}
+			echo "add_device $dev" > $pg/kpktgend_$t
+			for c in "count $n" "clone_skb 0" "pkt_size 60" "delay 0" \
+				"dst 198.51.100.254" "dst_mac $mac" "flag NO_TIMESTAMP"; do
+				echo "$c" > $pg/$dev
+			done
 		done
 		echo start > $pg/pgctrl
-		echo rem_device_all > $pg/kpktgend_0' sh "$dev" "$mac" "$n"
+		for t in /proc/net/pktgen/kpktgend_*; do
+			echo rem_device_all > "$t"
+		done' sh "$n" "$@"
 }
+pktgen_burst() { pktgen_run "$1" "$4" "0:$2:$3"; }
