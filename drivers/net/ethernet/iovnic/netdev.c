@@ -304,7 +304,11 @@ void iovnic_netdev_queue_stats(struct net_device *dev, unsigned int q,
 	iovnic_stats_sum(priv->qstats + q, IOVNIC_QSTATS_N, (u64 *)sum);
 }
 
-/* Queue pairs of the past count too: the totals never go backwards. */
+/*
+ * Queue pairs of the past count too: the totals never go backwards.  Frames
+ * the switch found no room for in a queue's ring are missed, as a NIC
+ * counts frames it had no receive buffer for.
+ */
 static void iovnic_get_stats64(struct net_device *dev,
 			       struct rtnl_link_stats64 *st)
 {
@@ -317,6 +321,8 @@ static void iovnic_get_stats64(struct net_device *dev,
 		st->rx_packets += q.rx_packets;
 		st->rx_bytes += q.rx_bytes;
 		st->rx_dropped += q.rx_dropped;
+		st->rx_missed_errors +=
+			atomic64_read(&priv->vport->queues[i].ring_full);
 		st->tx_packets += q.tx_packets;
 		st->tx_bytes += q.tx_bytes;
 	}

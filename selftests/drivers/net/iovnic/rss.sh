@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header
-ktap_set_plan 33
+ktap_set_plan 34
 dmesg_mark
 iov_load total_vfs=2 num_queues=4
 sysctl -qw net.ipv6.conf.iovnic0.disable_ipv6=1
@@ -155,6 +155,7 @@ ethtool -G iovnic0 rx 64
 check_eq "ethtool -G rx 64" 64 "$(ring)"
 ethtool -C iovnic0 rx-usecs 10000
 p0=$(qstat packets) d0=$(qstat drops) rf0=$(stat_of iovnic0 vport_rx_ring_full)
+mi0=$(cat /sys/class/net/iovnic0/statistics/rx_missed_errors)
 pktgen_burst iovt-a iovnic0v0 "$pfmac" 1000
 sleep 0.5
 p=$(minus "$p0" "$(qstat packets)") d=$(minus "$d0" "$(qstat drops)")
@@ -164,6 +165,8 @@ sum=$(awk -v p="$p" -v d="$d" 'BEGIN { n = split(p, a, " "); split(d, b, " "); f
 check_eq "ring of 64: received + dropped = 1000" 1000 "$sum"
 check "ring of 64: drops counted per queue and as ring_full" \
 	test "$rf" -gt 0 -a "$rf" = "$(awk -v d="$d" 'BEGIN { n = split(d, b, " "); for (i = 1; i <= n; i++) s += b[i]; print s }')"
+check_eq "ring of 64: the drops are the netdev's rx_missed_errors" "$rf" \
+	"$(($(cat /sys/class/net/iovnic0/statistics/rx_missed_errors) - mi0))"
 ethtool -C iovnic0 rx-usecs 0
 ethtool -G iovnic0 rx 1024
 check_eq "ring back to 1024, traffic flows" "1024 $FLOWS" \
