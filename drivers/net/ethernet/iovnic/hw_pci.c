@@ -291,10 +291,18 @@ err_free:
 
 void iovnic_hw_destroy(struct iovnic_hw *hw)
 {
+	struct pci_host_bridge *bridge = pci_find_host_bridge(hw->bus);
+
 	pci_lock_rescan_remove();
 	pci_stop_root_bus(hw->bus);
 	pci_remove_root_bus(hw->bus);
 	pci_unlock_rescan_remove();
+	/*
+	 * pci_remove_root_bus() only deletes the host bridge device; the
+	 * reference pci_create_root_bus() returned it with is ours to drop
+	 * (kmemleak: the bridge, its name and resource list leaked).
+	 */
+	pci_free_host_bridge(bridge);
 	iovnic_irq_domain_destroy(hw);
 	iovnic_sw_fini(hw);
 	kvfree(hw->vf_cfg);
