@@ -284,4 +284,3 @@ pktgen_run() {
 			echo rem_device_all > "$t"
 		done' sh "$n" "$@"
 }
-pktgen_burst() { pktgen_run "$1" "$4" "0:$2:$3"; }

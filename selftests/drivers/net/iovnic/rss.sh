@@ -156,7 +156,7 @@ check_eq "ethtool -G rx 64" 64 "$(ring)"
 ethtool -C iovnic0 rx-usecs 10000
 p0=$(qstat packets) d0=$(qstat drops) rf0=$(stat_of iovnic0 vport_rx_ring_full)
 mi0=$(cat /sys/class/net/iovnic0/statistics/rx_missed_errors)
-pktgen_burst iovt-a iovnic0v0 "$pfmac" 1000
+pktgen_run iovt-a 1000 "0:iovnic0v0:$pfmac"
 sleep 0.5
 p=$(minus "$p0" "$(qstat packets)") d=$(minus "$d0" "$(qstat drops)")
 rf=$(($(stat_of iovnic0 vport_rx_ring_full) - rf0))
