@@ -50,7 +50,11 @@ del_ns() { for n in iovt-a iovt-b iovt-c iovt-d; do ip netns del "$n" 2> /dev/nu
 
 iov_load total_vfs=$VFS num_pfs=2
 
+# how long each part took, for the long mode's record
+took() { log "$1: $((SECONDS - t0)) s"; t0=$SECONDS; }
+
 # 1. sriov_numvfs 0 <-> total under traffic, VFs in namespaces
+t0=$SECONDS
 ok=1
 for ((i = 0; i < CYCLES; i++)); do
 	setup_vfs || { ok=0; break; }
@@ -60,6 +64,7 @@ for ((i = 0; i < CYCLES; i++)); do
 	traffic_stop
 	del_ns
 done
+took "numvfs cycles done ($i)"
 check "$CYCLES cycles of sriov_numvfs 0 <-> $VFS under traffic" test "$ok" = 1
 
 # 2. VFs moved between namespaces and namespaces deleted mid-traffic
@@ -76,6 +81,7 @@ for ((i = 0; i < CYCLES; i++)); do
 	ip -n iovt-d link set iovnic0v2 netns iovt-c || ok=0
 	ip netns del iovt-d
 done
+took "namespace moves done ($i)"
 check "$CYCLES namespace moves and deletions mid-traffic" test "$ok" = 1
 
 # 3. concurrent writers of every knob, from several processes, under traffic
@@ -100,6 +106,7 @@ traffic_stop
 for v in 0 1 2 3; do
 	ip link set iovnic0 vf $v vlan 0 spoofchk on state auto max_tx_rate 0
 done
+took "writers done"
 check "${WRITERS_SECS}s of concurrent numvfs/peer/vf/ethtool -C/-L/-G/-X/-N writers" test -d /sys/module/iovnic
 
 # 4. counters add up once traffic is quiet: sent = delivered + counted
@@ -126,6 +133,7 @@ check "... and the switch counted all 2000 as VF2's tx" \
 # 5. rmmod/modprobe cycles with traffic and VFs in namespaces
 echo 0 > "$(pf_dev 0)/sriov_numvfs"
 del_ns
+t0=$SECONDS
 ok=1
 for ((i = 0; i < MODCYCLES; i++)); do
 	setup_vfs || { ok=0; break; }
@@ -136,6 +144,7 @@ for ((i = 0; i < MODCYCLES; i++)); do
 	del_ns
 	modprobe iovnic total_vfs=$VFS num_pfs=2 || { ok=0; break; }
 done
+took "module cycles done ($i)"
 check "$MODCYCLES rmmod/modprobe cycles under traffic" test "$ok" = 1
 iov_unload
 check "module gone, no iovnic netdevs left" \
