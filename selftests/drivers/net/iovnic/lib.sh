@@ -209,6 +209,19 @@ wait_for_dev() {
 
 not() { ! "$@"; }
 
+# wait_until SECS CMD...: poll CMD every 0.1 s until it succeeds or SECS
+# pass (a debug kernel under TCG takes seconds to start a listener)
+wait_until() {
+	local i n=$(($1 * 10))
+	shift
+	for ((i = 0; i < n; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	log "gave up waiting for: $*"
+	return 1
+}
+
 # ns_add NAME DEV ADDR/PREFIX: move DEV into a new namespace NAME, up, with
 # ADDR; IPv6 off so that only the traffic a test sends is counted.
 ns_add() {
