@@ -45,10 +45,15 @@ ip netns exec iovt-a ethtool -C iovnic0v0 rx-frames 8
 check_eq "rx-frames 8 set" 8 "$(coal rx-frames)"
 frames8=$(fired)
 log "rx-usecs 10000 rx-frames 8: $frames8 interrupts"
-# once per 8 frames, and more often than rx-usecs alone (10 ms, the
-# longest: even a debug kernel's sender sends 8 frames before it runs out)
-want=$((N / 8 > slow ? N / 8 : slow + 1))
-check "rx-frames 8 fires at least once per 8 frames" test "$frames8" -ge "$want"
+# once per 8 frames: told apart from the timer (10 ms, the longest) only
+# where the sender puts 8 frames in before it runs out; a loaded debug
+# kernel's may not (then rx-usecs alone fires N/8 times or more)
+if [ "$slow" -lt "$((N / 8))" ]; then
+	check "rx-frames 8 fires at least once per 8 frames" \
+		test "$frames8" -ge "$((N / 8))"
+else
+	ktap_test_skip "rx-frames 8: sender too slow to tell it from rx-usecs ($slow)"
+fi
 ip netns exec iovt-a ethtool -C iovnic0v0 rx-usecs 0 rx-frames 0
 check_eq "back to rx-usecs 0" 0 "$(coal rx-usecs)"
 rx=$(ip netns exec iovt-a cat /sys/class/net/iovnic0v0/statistics/rx_packets)

@@ -11,9 +11,12 @@ netdev family appeared in 6.3) the whole script would die before running any
 case.  Here such a family is replaced by a stand-in whose every operation
 raises KsftSkipEx("kernel lacks the <family> netlink family ..."), so only
 the cases that use it skip (with that reason) and the others still run.
-A family the kernel has is used as is: its errors stay failures.
+A family the kernel has is used as is: its errors stay failures.  And the
+lib's wait for a listener (wait_port_listen, 5 s) gets 60 s: a debug kernel
+under TCG can take longer than 5 s to start socat in a namespace.
 """
 import faulthandler
+import inspect
 import os
 import runpy
 import subprocess
@@ -39,7 +42,7 @@ def watchdog(secs):
     os._exit(124)
 
 
-secs = int(os.environ.get("KDRV_TIMEOUT", "150"))
+secs = int(os.environ.get("KDRV_TIMEOUT", "280"))  # kdrv.sh stops it at 300
 timer = threading.Timer(secs, watchdog, args=(secs,))
 timer.daemon = True
 timer.start()
@@ -72,6 +75,16 @@ def guarded(cls, family):
     return make
 
 
+def longer_deadline(fn, secs):
+    names = [p.name for p in inspect.signature(fn).parameters.values()
+             if p.default is not inspect.Parameter.empty]
+    if "deadline" in names:
+        d = list(fn.__defaults__)
+        d[names.index("deadline")] = secs
+        fn.__defaults__ = tuple(d)
+
+
+longer_deadline(drvlib.wait_port_listen, 60)
 drvlib.EthtoolFamily = guarded(drvlib.EthtoolFamily, "ethtool")
 drvlib.NetdevFamily = guarded(drvlib.NetdevFamily, "netdev")
 
