@@ -21,8 +21,7 @@ coal() { ip netns exec iovt-a ethtool -c iovnic0v0 | awk -v k="$1:" '$1 == k {pr
 # send and re-arms before the next, so every frame meets an armed vector
 # and the count shows moderation alone.  (From another CPU a slow kernel's
 # NAPI is still polling when frames arrive and hides them from it.)
-irq=$(awk '$NF == "iovnic0v0-TxRx-0" { sub(":", "", $1); print $1 }' /proc/interrupts)
-echo 0 > "/proc/irq/$irq/smp_affinity_list"
+irq_pin iovnic0v0 0
 
 # interrupts the VF takes for N frames sent back to back by the PF
 N=2000

@@ -20,8 +20,6 @@ ip link set iovnic0 up
 ns_add iovt-a iovnic0v0 192.0.2.1/24
 ns_add iovt-b iovnic0v1 192.0.2.2/24
 
-# irq_of NAME: the IRQ number /proc/interrupts lists under NAME
-irq_of() { awk -v n="$1" '$NF == n { sub(":", "", $1); print $1 }' /proc/interrupts; }
 # irq_count IRQ CPU: that IRQ's count in CPU's column
 irq_count() {
 	awk -v i="$1:" -v c="$2" '$1 == i { print $(c + 2) }' /proc/interrupts
@@ -30,12 +28,12 @@ irq_count() {
 processed() { printf '%d' "0x$(sed -n "$(($1 + 1))p" /proc/net/softnet_stat | cut -d' ' -f1)"; }
 
 for d in iovnic0 iovnic0v0 iovnic0v1; do
-	check "$d has an IRQ named $d-TxRx-0" test -n "$(irq_of "$d-TxRx-0")"
+	check "$d has an IRQ named $d-TxRx-0" test -n "$(irq_of "$d")"
 done
 check "the IRQs are MSI vectors of iovnic's domain" \
 	test "$(grep -c 'iovnic-MSI.*iovnic0' /proc/interrupts)" -eq 3
-irq0=$(irq_of iovnic0v0-TxRx-0)
-irq1=$(irq_of iovnic0v1-TxRx-0)
+irq0=$(irq_of iovnic0v0)
+irq1=$(irq_of iovnic0v1)
 check "default affinities spread VF0 and VF1 over two CPUs" \
 	test "$(cat "/proc/irq/$irq0/effective_affinity_list")" != \
 	"$(cat "/proc/irq/$irq1/effective_affinity_list")"

@@ -222,6 +222,13 @@ wait_until() {
 	return 1
 }
 
+# listening NS PORT: a TCP socket listens on PORT in namespace NS
+listening() { ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .; }
+
+# irq_of DEV: the IRQ of DEV's queue 0 vector; irq_pin DEV CPU: move it
+irq_of() { awk -v n="$1-TxRx-0" '$NF == n { sub(":", "", $1); print $1 }' /proc/interrupts; }
+irq_pin() { echo "$2" > "/proc/irq/$(irq_of "$1")/smp_affinity_list"; }
+
 # ns_add NAME DEV ADDR/PREFIX: move DEV into a new namespace NAME, up, with
 # ADDR; IPv6 off so that only the traffic a test sends is counted.
 ns_add() {

@@ -30,7 +30,7 @@ big_frames() {
 	wait_until 120 grep -q "listening on" /tmp/iovt-tcpdump.err
 	inb timeout 300 iperf3 -s -1 > /dev/null 2>&1 &
 	srv=$!
-	wait_until 120 eval "inb ss -Hltn 'sport = :5201' | grep -q ."
+	wait_until 120 listening iovt-b 5201
 	ip netns exec iovt-a timeout 120 iperf3 -c 192.0.2.2 -t 2 > /dev/null 2>&1
 	rc=$?
 	sleep 0.5

@@ -36,10 +36,8 @@ for v in 1 3; do	# sinks: tc drops what arrives
 done
 m1=$(mac_of iovt-p iovnic0v1) m3=$(mac_of iovt-p iovnic0v3)
 
-irq_of() { awk -v n="$1-TxRx-0" '$NF == n { sub(":", "", $1); print $1 }' /proc/interrupts; }
 # CPU0 CPU1 interrupt counts of a vector
 irq_cpus() { awk -v n="$1-TxRx-0" '$NF == n { print $2, $3 }' /proc/interrupts; }
-pin() { echo "$2" > "/proc/irq/$(irq_of "$1")/smp_affinity_list"; }
 nsstat() { ip netns exec iovt-p cat "/sys/class/net/$1/statistics/$2"; }
 # frames VF dropped: left in a ring (rx_dropped) or no room in it (missed)
 nsdrop() { echo $(($(nsstat "$1" rx_dropped) + $(nsstat "$1" rx_missed_errors))); }
@@ -70,7 +68,7 @@ run() {
 }
 
 # 1. pipelined: the sink's vector on CPU 1, pktgen (kpktgend_0) on CPU 0
-pin iovnic0v1 1
+irq_pin iovnic0v1 1
 pktgen_run - 10 "0:iovnic0v0:$m1"	# the move happens at the next interrupt
 read -r c0 c1 <<< "$(irq_cpus iovnic0v1)"
 t0=$(tx iovnic0v0)
@@ -84,7 +82,7 @@ check "pipelined: the vector fired on CPU 1 only" \
 	test "$((e1 - c1))" -gt 0 -a "$e0" = "$c0"
 
 # 2. the vector on the sender's CPU: NAPI is scheduled directly, no IPI
-pin iovnic0v1 0
+irq_pin iovnic0v1 0
 pktgen_run - 10 "0:iovnic0v0:$m1"
 read -r c0 c1 <<< "$(irq_cpus iovnic0v1)"
 f0=$(stat_of iovnic0v1 rx_queue_0_interrupts iovt-p)
@@ -98,8 +96,8 @@ check "same CPU: signalled without an interrupt" \
 	test "$((f1 - f0))" -gt 0 -a "$e0 $e1" = "$c0 $c1"
 
 # 3. two senders on two CPUs, each sink's vector on the other CPU
-pin iovnic0v1 1
-pin iovnic0v3 0
+irq_pin iovnic0v1 1
+irq_pin iovnic0v3 0
 pktgen_run - 10 "0:iovnic0v0:$m1" "1:iovnic0v2:$m3"
 r1=$(nsstat iovnic0v1 rx_packets) d1=$(nsdrop iovnic0v1)
 r3=$(nsstat iovnic0v3 rx_packets) d3=$(nsdrop iovnic0v3)

@@ -28,12 +28,8 @@ check_eq "state auto: carrier follows the (uncabled, up) port" 1 "$(carrier_b)"
 # 10 Mbit/s, or a third of what the sender manages uncapped where that is
 # less (a debug kernel under TCG sends a few Mbit/s).
 udp_mbps() {	# RATE: received Mbit/s of a 4 s UDP stream offered at RATE
-	local i
 	ip netns exec iovt-b iperf3 -s -1 -J > /tmp/iovt-srv.json 2>/dev/null &
-	for ((i = 0; i < 300; i++)); do
-		ip netns exec iovt-b ss -Hltn 'sport = :5201' | grep -q . && break
-		sleep 0.1
-	done
+	wait_until 30 listening iovt-b 5201
 	ip netns exec iovt-a iperf3 -c 192.0.2.2 -u -b "$1" -l 1400 -t 4 \
 		> /dev/null 2>&1
 	wait
