@@ -4,16 +4,17 @@
 # and namespaces deleted mid-traffic, concurrent writers of every knob,
 # rmmod/modprobe cycles; then no leaked reference, consistent counters,
 # clean dmesg.  IOVNIC_STRESS=long for the long mode (200 numvfs cycles,
-# 50 module cycles, 60 s of concurrent writers); IOVNIC_STRESS_CYCLES,
-# _MODCYCLES and _SECS set each number.
+# 200 namespace moves, 50 module cycles, 60 s of concurrent writers);
+# IOVNIC_STRESS_CYCLES, _MOVES, _MODCYCLES and _SECS set each number.
 . "$(dirname "$0")/lib.sh"
 
 if [ "${IOVNIC_STRESS:-}" = long ]; then
-	CYCLES=200 MODCYCLES=50 WRITERS_SECS=60
+	CYCLES=200 MOVES=200 MODCYCLES=50 WRITERS_SECS=60
 else
-	CYCLES=4 MODCYCLES=3 WRITERS_SECS=8	# make check keeps to 20 min
+	CYCLES=4 MOVES=4 MODCYCLES=3 WRITERS_SECS=8	# make check keeps to 20 min
 fi
 CYCLES=${IOVNIC_STRESS_CYCLES:-$CYCLES}
+MOVES=${IOVNIC_STRESS_MOVES:-$MOVES}
 MODCYCLES=${IOVNIC_STRESS_MODCYCLES:-$MODCYCLES}
 WRITERS_SECS=${IOVNIC_STRESS_SECS:-$WRITERS_SECS}
 VFS=4
@@ -71,7 +72,7 @@ check "$CYCLES cycles of sriov_numvfs 0 <-> $VFS under traffic" test "$ok" = 1
 setup_vfs
 traffic_start
 ok=1
-for ((i = 0; i < CYCLES; i++)); do
+for ((i = 0; i < MOVES; i++)); do
 	ip netns add iovt-d
 	ip -n iovt-c link set iovnic0v2 netns iovt-d || ok=0
 	ip netns del iovt-d		# VF2 comes home mid-traffic
@@ -82,7 +83,7 @@ for ((i = 0; i < CYCLES; i++)); do
 	ip netns del iovt-d
 done
 took "namespace moves done ($i)"
-check "$CYCLES namespace moves and deletions mid-traffic" test "$ok" = 1
+check "$MOVES namespace moves and deletions mid-traffic" test "$ok" = 1
 
 # 3. concurrent writers of every knob, from several processes, under traffic
 pf0=$(pf_dev 0) pf1=$(pf_dev 1)
