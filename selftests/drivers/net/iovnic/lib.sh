@@ -143,15 +143,11 @@ cap() {
 	CAPS+=("$name")
 }
 cap_send() {
-	local ns=$1 dev=$2 pre=() c i
+	local ns=$1 dev=$2 pre=() c
 	shift 2
 	[ "$ns" != - ] && pre=(ip netns exec "$ns")
 	for c in "${CAPS[@]}"; do	# every counter listens before we send
-		for ((i = 0; i < 1200; i++)); do	# 2 min: a debug kernel is slow
-			[ -e "/tmp/iovt-$c.rdy" ] && break
-			sleep 0.1
-		done
-		[ -e "/tmp/iovt-$c.rdy" ] || log "capture $c never got ready"
+		wait_until 120 test -e "/tmp/iovt-$c.rdy"	# a debug kernel is slow
 	done
 	CAPS=()
 	"${pre[@]}" "$PKT" send "$dev" "$@" > /dev/null
@@ -197,15 +193,7 @@ iov_set_vfs() {
 	done
 }
 
-wait_for_dev() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ -e "/sys/class/net/$1" ] && return 0
-		sleep 0.1
-	done
-	log "netdev $1 did not appear"
-	return 1
-}
+wait_for_dev() { wait_until 10 test -e "/sys/class/net/$1"; }
 
 not() { ! "$@"; }
 
