@@ -13,12 +13,8 @@ dom=$(basename "$pf" | cut -d: -f1)
 check_eq "sriov_totalvfs is 255" 255 "$(cat "$pf/sriov_totalvfs")"
 check "enable 255 VFs" bash -c "echo 255 > $pf/sriov_numvfs"
 check_eq "255 VF PCI functions" 255 "$(ls -d /sys/bus/pci/devices/$dom:00:* | grep -vc ':00:00.0$')"
-ok=1
-for i in $(seq 300); do
-	[ "$(ls /sys/class/net | grep -c '^iovnic0v')" = 255 ] && ok=0 && break
-	sleep 0.2
-done
-check_eq "255 VF netdevs" 0 "$ok"
+vf_netdevs() { [ "$(ls /sys/class/net | grep -c '^iovnic0v')" = "$1" ]; }
+check "255 VF netdevs" wait_until 60 vf_netdevs 255
 check_eq "last VF is devfn 1f.7" "$dom:00:1f.7" "$(basename "$(readlink -f "$pf/virtfn254")")"
 check "disable 255 VFs" bash -c "echo 0 > $pf/sriov_numvfs && [ \$(ls /sys/class/net | grep -c '^iovnic0v') = 0 ]"
 iov_unload
