@@ -44,11 +44,10 @@ nsdrop() { echo $(($(nsstat "$1" rx_dropped) + $(nsstat "$1" rx_missed_errors)))
 tx() { cat "/sys/class/net/$1/statistics/tx_packets"; }
 
 # took VF R0 D0: frames VF received and dropped since it had R0 and D0;
-# took_wait prints it once all N are in (at most a minute: a debug kernel
+# took_all: all N are in (wait for it up to a minute: a debug kernel
 # drains slowly)
 took() { echo $(($(nsstat "$1" rx_packets) - $2 + $(nsdrop "$1") - $3)); }
 took_all() { (($(took "$@") >= N)); }
-took_wait() { wait_until 60 took_all "$@" >&2; took "$@"; }
 
 # run VF SENDERS...: frames VF received ($rx) and dropped ($drop)
 run() {
@@ -56,7 +55,7 @@ run() {
 	shift
 	r0=$(nsstat "$vf" rx_packets) d0=$(nsdrop "$vf")
 	pktgen_run - "$N" "$@"
-	took_wait "$vf" "$r0" "$d0" > /dev/null
+	wait_until 60 took_all "$vf" "$r0" "$d0"
 	rx=$(($(nsstat "$vf" rx_packets) - r0))
 	drop=$(($(nsdrop "$vf") - d0))
 	log "$vf: $N sent, $rx received, $drop dropped"
@@ -98,8 +97,9 @@ r1=$(nsstat iovnic0v1 rx_packets) d1=$(nsdrop iovnic0v1)
 r3=$(nsstat iovnic0v3 rx_packets) d3=$(nsdrop iovnic0v3)
 t0=$(tx iovnic0v0) t2=$(tx iovnic0v2)
 pktgen_run - "$N" "0:iovnic0v0:$m1" "1:iovnic0v2:$m3"
-a=$(took_wait iovnic0v1 "$r1" "$d1")
-b=$(took_wait iovnic0v3 "$r3" "$d3")
+wait_until 60 took_all iovnic0v1 "$r1" "$d1"
+wait_until 60 took_all iovnic0v3 "$r3" "$d3"
+a=$(took iovnic0v1 "$r1" "$d1") b=$(took iovnic0v3 "$r3" "$d3")
 log "two senders: VF1 took $a, VF3 took $b (received + dropped)"
 check_eq "two senders: both sent $N" "$N $N" \
 	"$(($(tx iovnic0v0) - t0)) $(($(tx iovnic0v2) - t2))"
