@@ -9,6 +9,7 @@
 
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
+#include <linux/ptr_ring.h>
 
 /*
  * Netdev netlink (6.8+) reports each queue's NAPI instance and its IRQ;
@@ -30,6 +31,13 @@ static inline void iovnic_compat_napi_link(struct net_device *dev,
 					   struct napi_struct *napi, int irq)
 {
 }
+#endif
+
+/* Resizing several rings at once: renamed with a _bh suffix in 6.12. */
+#ifdef IOVNIC_HAVE_RING_RESIZE_MULTIPLE_BH
+#define iovnic_compat_ring_resize_multiple ptr_ring_resize_multiple_bh
+#else
+#define iovnic_compat_ring_resize_multiple ptr_ring_resize_multiple
 #endif
 
 /* Per-queue statistics over netdev netlink (qstats, 6.10+). */

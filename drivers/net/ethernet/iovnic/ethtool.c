@@ -36,6 +36,12 @@ static const char iovnic_vport_stat_names[][ETH_GSTRING_LEN] = {
 
 static_assert(ARRAY_SIZE(iovnic_vport_stat_names) == IOVNIC_VPORT_NSTATS);
 
+/* The vport's share of the filter table, and what its quota refused. */
+static const char iovnic_filter_stat_names[][ETH_GSTRING_LEN] = {
+	"vport_filters",
+	"vport_filters_over_quota",
+};
+
 /* The PF also shows its physical port. */
 static const char iovnic_port_stat_names[][ETH_GSTRING_LEN] = {
 	"port_tx_packets",
@@ -63,7 +69,7 @@ static int iovnic_get_sset_count(struct net_device *dev, int sset)
 
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
-	return IOVNIC_VPORT_NSTATS +
+	return IOVNIC_VPORT_NSTATS + ARRAY_SIZE(iovnic_filter_stat_names) +
 	       (priv->is_vf ? 0 : ARRAY_SIZE(iovnic_port_stat_names)) +
 	       priv->num_queues * ARRAY_SIZE(iovnic_queue_stat_fmt);
 }
@@ -77,6 +83,8 @@ static void iovnic_get_strings(struct net_device *dev, u32 sset, u8 *data)
 		return;
 	memcpy(data, iovnic_vport_stat_names, sizeof(iovnic_vport_stat_names));
 	data += sizeof(iovnic_vport_stat_names);
+	memcpy(data, iovnic_filter_stat_names, sizeof(iovnic_filter_stat_names));
+	data += sizeof(iovnic_filter_stat_names);
 	if (!priv->is_vf) {
 		memcpy(data, iovnic_port_stat_names,
 		       sizeof(iovnic_port_stat_names));
@@ -100,6 +108,8 @@ static void iovnic_get_ethtool_stats(struct net_device *dev,
 	iovnic_vport_get_stats(priv->vport, &sum);
 	memcpy(data, &sum, IOVNIC_VPORT_NSTATS * sizeof(u64));
 	data += IOVNIC_VPORT_NSTATS;
+	*data++ = READ_ONCE(priv->vport->num_filters);
+	*data++ = READ_ONCE(priv->vport->filters_refused);
 	if (!priv->is_vf) {
 		*data++ = atomic64_read(&hw->wire_tx_packets);
 		*data++ = atomic64_read(&hw->wire_tx_bytes);

@@ -8,6 +8,12 @@
  * (ndo_set_rx_mode) and the VLANs it joined (ndo_vlan_rx_add_vid), or only
  * its port VLAN when the PF set one.  iovnic_vport_sync_filters() makes the
  * table match that wish, touching only the entries that change.
+ *
+ * A VF gets what its quota allows (trusted or not, IOVNIC_VF_MAX_*): its
+ * own MAC first, in its VLANs, then secondary unicast, then multicast
+ * addresses; the rest is refused, counted and logged.  One entry per
+ * vport (its own MAC) is reserved in the table, so no VF can crowd
+ * another out of it.
  */
 #include <linux/slab.h>
 
@@ -25,7 +31,8 @@ struct iovnic_filter *iovnic_fdb_find(struct iovnic_hw *hw, const u8 *addr,
 	struct iovnic_filter *f;
 
 	hash_for_each_possible_rcu(hw->fdb, f, node,
-				   iovnic_fdb_key(addr, vlan)) {
+				   iovnic_fdb_key(addr, vlan),
+				   lockdep_is_held(&hw->lock)) {
 		if (f->vlan == vlan && ether_addr_equal(f->addr, addr))
 			return f;
 	}
@@ -39,7 +46,8 @@ iovnic_fdb_find_vport(struct iovnic_hw *hw, const u8 *addr, u16 vlan,
 	struct iovnic_filter *f;
 
 	hash_for_each_possible_rcu(hw->fdb, f, node,
-				   iovnic_fdb_key(addr, vlan)) {
+				   iovnic_fdb_key(addr, vlan),
+				   lockdep_is_held(&hw->lock)) {
 		if (f->vport == vport && f->vlan == vlan &&
 		    ether_addr_equal(f->addr, addr))
 			return f;
@@ -54,13 +62,17 @@ bool iovnic_fdb_has(struct iovnic_hw *hw, const u8 *addr, u16 vlan,
 	return iovnic_fdb_find_vport(hw, addr, vlan, vport);
 }
 
+/* A vport's own MAC may use the entries reserved for it; nothing else may. */
 static int iovnic_fdb_add(struct iovnic_vport *vport, const u8 *addr,
-			  u16 vlan)
+			  u16 vlan, bool reserved)
 {
 	struct iovnic_hw *hw = vport->hw;
 	struct iovnic_filter *f;
+	unsigned int room = IOVNIC_MAX_FILTERS;
 
-	if (hw->num_filters >= IOVNIC_MAX_FILTERS)
+	if (!reserved)
+		room -= 1 + hw->total_vfs;
+	if (hw->num_filters >= room)
 		return -ENOSPC;
 	/* a unicast key has one owner */
 	if (!is_multicast_ether_addr(addr) && iovnic_fdb_find(hw, addr, vlan))
@@ -74,6 +86,7 @@ static int iovnic_fdb_add(struct iovnic_vport *vport, const u8 *addr,
 	list_add_tail(&f->list, &vport->filters);
 	hash_add_rcu(hw->fdb, &f->node, iovnic_fdb_key(addr, vlan));
 	hw->num_filters++;
+	vport->num_filters++;
 	return 0;
 }
 
@@ -84,55 +97,156 @@ static void iovnic_fdb_del(struct iovnic_filter *f)
 	hash_del_rcu(&f->node);
 	list_del(&f->list);
 	vport->hw->num_filters--;
+	vport->num_filters--;
 	kfree_rcu(f, rcu);
 }
 
-/* Keep (or create) the filter (@addr, @vlan) of @vport in a resync. */
-static void iovnic_filter_want(struct iovnic_vport *vport, const u8 *addr,
-			       u16 vlan)
+static bool iovnic_vport_trusted(const struct iovnic_vport *v)
 {
+	return v->idx == IOVNIC_PF_VPORT || v->vf.trust;
+}
+
+/* What the owner of @v may have in the table. */
+struct iovnic_quota {
+	unsigned int uc, mc, vlans, filters;
+};
+
+static void iovnic_vport_quota(const struct iovnic_vport *v,
+			       struct iovnic_quota *q)
+{
+	if (v->idx == IOVNIC_PF_VPORT) {
+		*q = (struct iovnic_quota){ UINT_MAX, UINT_MAX, UINT_MAX,
+					    UINT_MAX };
+	} else if (v->vf.trust) {
+		*q = (struct iovnic_quota){ UINT_MAX, UINT_MAX, UINT_MAX,
+					    IOVNIC_VF_TRUSTED_MAX_FILTERS };
+	} else {
+		*q = (struct iovnic_quota){ IOVNIC_VF_MAX_UC, IOVNIC_VF_MAX_MC,
+					    IOVNIC_VF_MAX_VLANS,
+					    IOVNIC_VF_MAX_FILTERS };
+	}
+}
+
+/* A resync in progress: entries kept so far, and those refused. */
+struct iovnic_sync {
+	struct iovnic_vport *vport;
+	struct iovnic_quota quota;
+	unsigned int kept, refused;
+};
+
+/* Keep (or create) the filter (@addr, @vlan) of the vport in a resync. */
+static void iovnic_filter_want(struct iovnic_sync *sy, const u8 *addr,
+			       u16 vlan, bool reserved)
+{
+	struct iovnic_vport *vport = sy->vport;
 	struct iovnic_filter *f;
 
 	f = iovnic_fdb_find_vport(vport->hw, addr, vlan, vport);
-	if (f)
+	if (f) {
 		f->stale = false;
+		sy->kept++;
+		return;
+	}
+	if (!reserved && sy->kept >= sy->quota.filters) {
+		sy->refused++;
+		return;
+	}
+	/* a MAC another vport owns is skipped; a full table refuses */
+	if (iovnic_fdb_add(vport, addr, vlan, reserved) == -ENOSPC)
+		sy->refused++;
 	else
-		iovnic_fdb_add(vport, addr, vlan); /* conflicts are skipped */
+		sy->kept++;
 }
 
-static void iovnic_filter_want_vlan(struct iovnic_vport *vport, u16 vlan)
+/* @n addresses of a list, of which the quota allows @max. */
+static void iovnic_filter_want_list(struct iovnic_sync *sy,
+				    const u8 (*addrs)[ETH_ALEN],
+				    unsigned int n, unsigned int max,
+				    const u16 *vids, unsigned int nvids)
 {
-	unsigned int i;
+	unsigned int i, v;
 
-	iovnic_filter_want(vport, vport->mac, vlan);
-	for (i = 0; i < vport->uc_count; i++)
-		iovnic_filter_want(vport, vport->uc[i], vlan);
-	for (i = 0; i < vport->mc_count; i++)
-		iovnic_filter_want(vport, vport->mc[i], vlan);
+	for (i = 0; i < n; i++) {
+		if (i >= max) {
+			sy->refused += nvids;
+			continue;
+		}
+		for (v = 0; v < nvids; v++)
+			iovnic_filter_want(sy, addrs[i], vids[v], false);
+	}
 }
 
-/* Make the table hold exactly what @vport's owner asked for. */
+/* Granted promiscuity follows the request and the trust. */
+static void iovnic_vport_update_grants(struct iovnic_vport *v)
+{
+	struct iovnic_hw *hw = v->hw;
+	bool trusted = iovnic_vport_trusted(v);
+	bool promisc = v->promisc && trusted;
+
+	if (promisc != v->promisc_granted) {
+		WRITE_ONCE(hw->num_promisc,
+			   hw->num_promisc + (promisc ? 1 : -1));
+		WRITE_ONCE(v->promisc_granted, promisc);
+	}
+	WRITE_ONCE(v->allmulti_granted, v->allmulti && trusted);
+}
+
+/* Make the table hold what @vport's owner asked for, within its quota. */
 void iovnic_vport_sync_filters(struct iovnic_vport *vport)
 {
+	struct iovnic_sync sy = { .vport = vport };
 	struct iovnic_filter *f, *tmp;
-	unsigned int vid;
+	unsigned int vid, nvids = 0, i;
+	u16 *vids = NULL;
 
 	lockdep_assert_held(&vport->hw->lock);
+	iovnic_vport_update_grants(vport);
+	iovnic_vport_quota(vport, &sy.quota);
 	list_for_each_entry(f, &vport->filters, list)
 		f->stale = true;
-	if (rcu_access_pointer(vport->netdev)) {
-		if (vport->pvlan.vid) {
-			iovnic_filter_want_vlan(vport, vport->pvlan.vid);
-		} else {
-			iovnic_filter_want_vlan(vport, 0);
-			vid = 1;
-			for_each_set_bit_from(vid, vport->vlans, VLAN_N_VID)
-				iovnic_filter_want_vlan(vport, vid);
+	if (!rcu_access_pointer(vport->netdev))
+		goto out;
+
+	/* the VLANs its filters are in: its port VLAN, or 0 and those joined */
+	vids = kmalloc_array(1 + min_t(unsigned int, sy.quota.vlans,
+				       VLAN_N_VID - 1), sizeof(*vids),
+			     GFP_KERNEL);
+	if (!vids) {
+		list_for_each_entry(f, &vport->filters, list)
+			f->stale = false;	/* keep what is there */
+		return;
+	}
+	if (vport->pvlan.vid) {
+		vids[nvids++] = vport->pvlan.vid;
+	} else {
+		vids[nvids++] = 0;
+		vid = 1;
+		for_each_set_bit_from(vid, vport->vlans, VLAN_N_VID) {
+			if (nvids > sy.quota.vlans)
+				sy.refused++;
+			else
+				vids[nvids++] = vid;
 		}
 	}
+	for (i = 0; i < nvids; i++)
+		iovnic_filter_want(&sy, vport->mac, vids[i], i == 0);
+	iovnic_filter_want_list(&sy, (const u8 (*)[ETH_ALEN])vport->uc,
+				vport->uc_count, sy.quota.uc, vids, nvids);
+	iovnic_filter_want_list(&sy, (const u8 (*)[ETH_ALEN])vport->mc,
+				vport->mc_count, sy.quota.mc, vids, nvids);
+	kfree(vids);
+out:
 	list_for_each_entry_safe(f, tmp, &vport->filters, list)
 		if (f->stale)
 			iovnic_fdb_del(f);
+	if (sy.refused > vport->filters_refused)
+		pr_warn_ratelimited("iovnic%u: %s %u: %u filters over quota refused (%u in use)\n",
+				    vport->hw->index,
+				    vport->idx == IOVNIC_PF_VPORT ? "PF" : "VF",
+				    vport->idx == IOVNIC_PF_VPORT ? 0 :
+				    vport->idx - 1, sy.refused,
+				    vport->num_filters);
+	WRITE_ONCE(vport->filters_refused, sy.refused);
 }
 
 void iovnic_vport_flush_filters(struct iovnic_vport *vport)
@@ -148,11 +262,11 @@ void iovnic_vport_flush_filters(struct iovnic_vport *vport)
 	vport->mc = NULL;
 	vport->uc_count = 0;
 	vport->mc_count = 0;
-	if (vport->promisc)
-		WRITE_ONCE(vport->hw->num_promisc, vport->hw->num_promisc - 1);
 	vport->promisc = false;
 	vport->allmulti = false;
+	iovnic_vport_update_grants(vport);
 	bitmap_zero(vport->vlans, VLAN_N_VID);
+	WRITE_ONCE(vport->filters_refused, 0);
 }
 
 /* Would unicast @addr in the VLANs of @vport collide with another vport? */
@@ -216,45 +330,62 @@ out:
 	return err;
 }
 
-/* The owner joined or left VLAN @vid (8021q device on top of it). */
-void iovnic_vport_set_vlan(struct iovnic_vport *vport, u16 vid, bool on)
+/*
+ * The owner joined or left VLAN @vid (8021q device on top of it).  An
+ * untrusted VF at its VLAN quota is refused with ENOSPC.
+ */
+int iovnic_vport_set_vlan(struct iovnic_vport *vport, u16 vid, bool on)
 {
 	struct iovnic_hw *hw = vport->hw;
+	struct iovnic_quota quota;
+	int err = 0;
 
 	if (!vid || vid >= VLAN_N_VID)
-		return;
+		return 0;
 	mutex_lock(&hw->lock);
+	iovnic_vport_quota(vport, &quota);
+	if (on && !test_bit(vid, vport->vlans) &&
+	    bitmap_weight(vport->vlans, VLAN_N_VID) >= quota.vlans) {
+		pr_warn_ratelimited("iovnic%u: VF %u: VLAN %u over its quota of %u VLANs\n",
+				    hw->index, vport->idx - 1, vid,
+				    quota.vlans);
+		err = -ENOSPC;
+		goto out;
+	}
 	if (on)
 		set_bit(vid, vport->vlans);
 	else
 		clear_bit(vid, vport->vlans);
 	iovnic_vport_sync_filters(vport);
+out:
 	mutex_unlock(&hw->lock);
+	return err;
 }
 
-static u8 (*iovnic_copy_addrs(struct netdev_hw_addr_list *list,
-			      unsigned int *count))[ETH_ALEN]
+/* The PF trusts a VF or stops trusting it: grants and quotas follow. */
+void iovnic_vport_set_trust(struct iovnic_vport *vport, bool on)
+{
+	mutex_lock(&vport->hw->lock);
+	WRITE_ONCE(vport->vf.trust, on);
+	iovnic_vport_sync_filters(vport);
+	mutex_unlock(&vport->hw->lock);
+}
+
+static void iovnic_copy_addrs(struct netdev_hw_addr_list *list,
+			      u8 (*addrs)[ETH_ALEN])
 {
 	struct netdev_hw_addr *ha;
-	u8 (*addrs)[ETH_ALEN];
 	unsigned int n = 0;
 
-	*count = 0;
-	if (netdev_hw_addr_list_empty(list))
-		return NULL;
-	addrs = kmalloc_array(netdev_hw_addr_list_count(list), ETH_ALEN,
-			      GFP_ATOMIC);
-	if (!addrs)
-		return NULL;
 	netdev_hw_addr_list_for_each(ha, list)
 		ether_addr_copy(addrs[n++], ha->addr);
-	*count = n;
-	return addrs;
 }
 
 /*
  * ndo_set_rx_mode runs under the address list spinlock; the filter table
- * is changed here, in process context, from a snapshot of the lists.
+ * is changed here, in process context, from a snapshot of the lists.  The
+ * snapshot's memory is allocated outside the spinlock (GFP_KERNEL); if it
+ * cannot be, the table keeps the last snapshot.
  */
 void iovnic_rx_mode_work(struct work_struct *work)
 {
@@ -262,13 +393,33 @@ void iovnic_rx_mode_work(struct work_struct *work)
 						rx_mode_work);
 	struct iovnic_vport *vport = priv->vport;
 	struct net_device *dev = priv->netdev;
+	u8 (*uc)[ETH_ALEN] = NULL, (*mc)[ETH_ALEN] = NULL;
 	unsigned int uc_count, mc_count;
-	u8 (*uc)[ETH_ALEN], (*mc)[ETH_ALEN];
 	bool promisc, allmulti;
 
-	netif_addr_lock_bh(dev);
-	uc = iovnic_copy_addrs(&dev->uc, &uc_count);
-	mc = iovnic_copy_addrs(&dev->mc, &mc_count);
+	for (;;) {
+		netif_addr_lock_bh(dev);
+		uc_count = netdev_hw_addr_list_count(&dev->uc);
+		mc_count = netdev_hw_addr_list_count(&dev->mc);
+		netif_addr_unlock_bh(dev);
+		uc = uc_count ? kmalloc_array(uc_count, ETH_ALEN, GFP_KERNEL) :
+				NULL;
+		mc = mc_count ? kmalloc_array(mc_count, ETH_ALEN, GFP_KERNEL) :
+				NULL;
+		if ((uc_count && !uc) || (mc_count && !mc)) {
+			netdev_warn(dev, "no memory for the address lists\n");
+			goto out;
+		}
+		netif_addr_lock_bh(dev);
+		if (uc_count == netdev_hw_addr_list_count(&dev->uc) &&
+		    mc_count == netdev_hw_addr_list_count(&dev->mc))
+			break;
+		netif_addr_unlock_bh(dev);	/* changed meanwhile */
+		kfree(uc);
+		kfree(mc);
+	}
+	iovnic_copy_addrs(&dev->uc, uc);
+	iovnic_copy_addrs(&dev->mc, mc);
 	promisc = dev->flags & IFF_PROMISC;
 	allmulti = dev->flags & IFF_ALLMULTI;
 	netif_addr_unlock_bh(dev);
@@ -278,13 +429,11 @@ void iovnic_rx_mode_work(struct work_struct *work)
 	swap(vport->mc, mc);
 	vport->uc_count = uc_count;
 	vport->mc_count = mc_count;
-	if (promisc != vport->promisc)
-		WRITE_ONCE(vport->hw->num_promisc,
-			   vport->hw->num_promisc + (promisc ? 1 : -1));
-	WRITE_ONCE(vport->promisc, promisc);
-	WRITE_ONCE(vport->allmulti, allmulti);
+	vport->promisc = promisc;
+	vport->allmulti = allmulti;
 	iovnic_vport_sync_filters(vport);
 	mutex_unlock(&vport->hw->lock);
+out:
 	kfree(uc);
 	kfree(mc);
 }

@@ -7,6 +7,7 @@
  * devfn 1 + n once the PCI core sets VF Enable.  Config space lives in
  * memory, with a write mask per byte as in real hardware.
  */
+#include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
@@ -227,6 +228,28 @@ static int iovnic_find_free_domain(void)
 	return domain;
 }
 
+/*
+ * Fault injection, as netdevsim offers through debugfs: writing N to
+ * /sys/kernel/debug/iovnic/iovnic<P>/fail_queue_alloc makes the next N
+ * queue allocations (a ring for ethtool -L, a ring resize for -G) fail
+ * with ENOMEM, so tests can show that a failed reconfiguration leaves the
+ * old one running.
+ */
+int iovnic_hw_fault(struct iovnic_hw *hw)
+{
+	return atomic_add_unless(&hw->fail_queue_alloc, -1, 0) ? -ENOMEM : 0;
+}
+
+static void iovnic_hw_debugfs_init(struct iovnic_hw *hw)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "iovnic%u", hw->index);
+	hw->debugfs = debugfs_create_dir(name, iovnic_debugfs_root);
+	debugfs_create_atomic_t("fail_queue_alloc", 0600, hw->debugfs,
+				&hw->fail_queue_alloc);
+}
+
 struct iovnic_hw *iovnic_hw_create(unsigned int index, u16 total_vfs)
 {
 	LIST_HEAD(resources);
@@ -248,6 +271,7 @@ struct iovnic_hw *iovnic_hw_create(unsigned int index, u16 total_vfs)
 	}
 	iovnic_cfg_init_pf(hw);
 	iovnic_cfg_reset_vfs(hw);
+	iovnic_hw_debugfs_init(hw);
 
 	err = iovnic_sw_init(hw);
 	if (err)
@@ -284,6 +308,7 @@ err_irq:
 err_sw:
 	iovnic_sw_fini(hw);
 err_free:
+	debugfs_remove(hw->debugfs);
 	kvfree(hw->vf_cfg);
 	kvfree(hw);
 	return ERR_PTR(err);
@@ -305,6 +330,7 @@ void iovnic_hw_destroy(struct iovnic_hw *hw)
 	pci_free_host_bridge(bridge);
 	iovnic_irq_domain_destroy(hw);
 	iovnic_sw_fini(hw);
+	debugfs_remove(hw->debugfs);
 	kvfree(hw->vf_cfg);
 	kvfree(hw);
 }

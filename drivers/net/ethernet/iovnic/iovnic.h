@@ -61,6 +61,17 @@
 #define IOVNIC_NAPI_WEIGHT	64
 #define IOVNIC_FDB_BITS		13
 #define IOVNIC_MAX_FILTERS	16384	/* per PF (switch) */
+/*
+ * What one VF may take of the filter table.  An untrusted VF (root in
+ * somebody else's container or VM) gets a few addresses and VLANs, so
+ * that all of them together (255 x 64) fit beside the entries every
+ * vport's own MAC needs, which are reserved; a trusted VF gets more.
+ */
+#define IOVNIC_VF_MAX_UC	8	/* secondary unicast addresses */
+#define IOVNIC_VF_MAX_MC	32	/* multicast addresses */
+#define IOVNIC_VF_MAX_VLANS	8	/* VLANs joined */
+#define IOVNIC_VF_MAX_FILTERS	64	/* (MAC, VLAN) entries */
+#define IOVNIC_VF_TRUSTED_MAX_FILTERS	1024
 #define IOVNIC_MAX_RATE		100000	/* Mbit/s: the port's speed */
 
 /* Vport 0 is the PF; vport n + 1 is VF n. */
@@ -159,6 +170,7 @@ struct iovnic_vf_cfg {
 	bool spoofchk;
 	bool trust;
 	int link_state;			/* IFLA_VF_LINK_STATE_* */
+	bool rss_query_en;		/* VF may query the PF's RSS setup */
 	u32 min_tx_rate;		/* Mbit/s */
 	u32 max_tx_rate;		/* Mbit/s, 0: unlimited */
 };
@@ -203,16 +215,26 @@ struct iovnic_vport {
 	bool rx_ready;			/* owner is up and polling */
 	bool link_up;			/* link state: frames may pass */
 
+	/*
+	 * The owner's netdev, set while it is registered: written under both
+	 * RTNL and hw->lock (iovnic_vport_attach/detach, called inside the
+	 * owner's register/unregister under RTNL), so holding either keeps
+	 * it registered; the data path reads it under RCU-bh.
+	 */
 	struct net_device __rcu *netdev;
 
 	/* receive filters: what the owner asked for (hw->lock) */
 	struct list_head filters;
+	unsigned int num_filters;	/* entries in the table */
+	unsigned int filters_refused;	/* wanted, over quota (last sync) */
 	u8 mac[ETH_ALEN];		/* the owner's own address */
 	u8 (*uc)[ETH_ALEN];		/* secondary unicast addresses */
 	u8 (*mc)[ETH_ALEN];		/* multicast addresses */
 	unsigned int uc_count, mc_count;
 	DECLARE_BITMAP(vlans, VLAN_N_VID); /* VLAN filters of the owner */
-	bool promisc, allmulti;		/* requested; honoured if trusted */
+	bool promisc, allmulti;		/* requested */
+	bool promisc_granted;		/* requested and trusted */
+	bool allmulti_granted;
 
 	struct iovnic_port_vlan pvlan;
 	struct iovnic_rate rate;
@@ -238,9 +260,13 @@ struct iovnic_hw {
 	u8 switch_id[8];
 	u16 num_vfs;
 	unsigned int num_filters;
-	unsigned int num_promisc;	/* vports asking for promisc */
+	unsigned int num_promisc;	/* vports granted promisc */
 	struct iovnic_vport *vports;	/* 1 + total_vfs */
 	DECLARE_HASHTABLE(fdb, IOVNIC_FDB_BITS);
+
+	/* fault injection (debugfs fail_queue_alloc): fail so many setups */
+	struct dentry *debugfs;
+	atomic_t fail_queue_alloc;
 
 	/* the physical port and the cable to a peer PF (iovnic_wire_lock) */
 	struct pci_dev *pf_pdev;	/* while the PF driver is bound */
@@ -292,8 +318,10 @@ struct iovnic_priv {
 extern unsigned int iovnic_num_pfs;
 extern unsigned int iovnic_total_vfs;
 extern unsigned int iovnic_num_queues;
+extern struct dentry *iovnic_debugfs_root;
 
 /* hw_pci.c: the software PCI host bridge */
+int iovnic_hw_fault(struct iovnic_hw *hw);
 struct iovnic_hw *iovnic_hw_create(unsigned int index, u16 total_vfs);
 void iovnic_hw_destroy(struct iovnic_hw *hw);
 struct iovnic_hw *iovnic_hw_from_pdev(struct pci_dev *pdev);
@@ -316,7 +344,8 @@ int iovnic_vport_attach(struct iovnic_vport *vport, struct net_device *dev);
 void iovnic_vport_detach(struct iovnic_vport *vport);
 int iovnic_queue_init(struct iovnic_queue *q, struct napi_struct *napi);
 void iovnic_queue_fini(struct iovnic_queue *q);
-int iovnic_queue_resize(struct iovnic_queue *q, u32 size);
+int iovnic_vport_resize_rings(struct iovnic_vport *vport, unsigned int n,
+			      u32 size);
 void iovnic_queue_rx_start(struct iovnic_queue *q);
 unsigned int iovnic_queue_rx_purge(struct iovnic_queue *q);
 void iovnic_queue_irq_set(struct iovnic_queue *q, int irq);
@@ -328,7 +357,7 @@ void iovnic_vport_set_coalesce(struct iovnic_vport *vport, u32 usecs,
 			       u32 frames);
 void iovnic_vport_set_rate(struct iovnic_vport *vport, u32 mbps);
 void iovnic_vport_rss_default(struct iovnic_vport *vport, unsigned int n);
-netdev_tx_t iovnic_sw_xmit(struct iovnic_vport *src, struct sk_buff *skb);
+bool iovnic_sw_xmit(struct iovnic_vport *src, struct sk_buff *skb);
 void iovnic_stats_sum(const void __percpu *pcpu, unsigned int n, u64 *out);
 void iovnic_vport_get_stats(struct iovnic_vport *vport,
 			    struct iovnic_vport_stats *sum);
@@ -343,7 +372,8 @@ void iovnic_vport_flush_filters(struct iovnic_vport *vport);
 int iovnic_vport_set_mac(struct iovnic_vport *vport, const u8 *addr);
 int iovnic_vport_set_pvlan(struct iovnic_vport *vport,
 			   const struct iovnic_port_vlan *pv);
-void iovnic_vport_set_vlan(struct iovnic_vport *vport, u16 vid, bool on);
+int iovnic_vport_set_vlan(struct iovnic_vport *vport, u16 vid, bool on);
+void iovnic_vport_set_trust(struct iovnic_vport *vport, bool on);
 void iovnic_rx_mode_work(struct work_struct *work);
 
 /* wire.c: the physical port, link state and the peer cable */
@@ -364,7 +394,7 @@ struct net_device *iovnic_netdev_alloc(struct pci_dev *pdev,
 void iovnic_netdev_free(struct net_device *dev);
 int iovnic_netdev_register(struct net_device *dev);
 void iovnic_netdev_unregister(struct net_device *dev);
-void iovnic_netdev_apply_mac(struct net_device *dev, const u8 *addr);
+int iovnic_netdev_apply_mac(struct net_device *dev, const u8 *addr);
 int iovnic_netdev_set_queues(struct net_device *dev, unsigned int n);
 int iovnic_netdev_set_ring(struct net_device *dev, u32 size);
 void iovnic_netdev_queue_stats(struct net_device *dev, unsigned int q,
@@ -384,6 +414,7 @@ int iovnic_pf_set_vf_rate(struct net_device *dev, int vf, int min_rate,
 			  int max_rate);
 int iovnic_pf_get_vf_stats(struct net_device *dev, int vf,
 			   struct ifla_vf_stats *st);
+int iovnic_pf_set_vf_rss_query_en(struct net_device *dev, int vf, bool on);
 extern struct pci_driver iovnic_pf_driver;
 extern struct pci_driver iovnic_vf_driver;
 

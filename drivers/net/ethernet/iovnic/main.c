@@ -5,6 +5,7 @@
  * Module entry: registers the PF and VF PCI drivers, then creates one
  * emulated device (software PCI host bridge + switch) per PF.
  */
+#include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
@@ -24,6 +25,7 @@ MODULE_PARM_DESC(num_queues,
 		 "Queue pairs of each PF at probe (1-16, default 0: one per online CPU)");
 
 static struct iovnic_hw *iovnic_hws[IOVNIC_MAX_PFS];
+struct dentry *iovnic_debugfs_root;
 
 static void iovnic_destroy_all(void)
 {
@@ -59,9 +61,10 @@ static int __init iovnic_init(void)
 		return -EINVAL;
 	}
 
+	iovnic_debugfs_root = debugfs_create_dir(IOVNIC_DRV_NAME, NULL);
 	err = pci_register_driver(&iovnic_vf_driver);
 	if (err)
-		return err;
+		goto err_debugfs;
 	err = pci_register_driver(&iovnic_pf_driver);
 	if (err)
 		goto err_vf;
@@ -81,14 +84,25 @@ err_hw:
 	pci_unregister_driver(&iovnic_pf_driver);
 err_vf:
 	pci_unregister_driver(&iovnic_vf_driver);
+err_debugfs:
+	debugfs_remove(iovnic_debugfs_root);
 	return err;
 }
 
+/*
+ * The drivers go first: unbinding takes each device's lock alone, so a
+ * concurrent "echo 0 > sriov_numvfs" (device lock, then the PCI core's
+ * rescan/remove lock) finishes or finds no driver.  Removing the host
+ * bridges takes the rescan/remove lock and then device locks, which
+ * would deadlock against a bound PF's sysfs writer.  With no PF bound,
+ * no peer_store (a PF attribute) can reach another PF's state either.
+ */
 static void __exit iovnic_exit(void)
 {
-	iovnic_destroy_all();
 	pci_unregister_driver(&iovnic_pf_driver);
 	pci_unregister_driver(&iovnic_vf_driver);
+	iovnic_destroy_all();
+	debugfs_remove(iovnic_debugfs_root);
 }
 
 module_init(iovnic_init);

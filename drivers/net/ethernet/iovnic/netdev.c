@@ -86,110 +86,134 @@ static void iovnic_irq_release(struct iovnic_rxq *rxq)
 }
 
 /*
- * Set up queue pairs [from, to): each gets a ring in the device, a NAPI
- * instance and a vector (queue 0 the function's MSI, the others one of the
- * device's queue vectors).
+ * Queue pair @i's resources, which live as long as the pair is in use,
+ * up or down: its ring in the device, its vector (queue 0 uses the
+ * function's MSI, the others one of the device's queue vectors) and its
+ * NAPI instance.
  */
+static int iovnic_rxq_setup(struct iovnic_priv *priv, unsigned int i)
+{
+	struct iovnic_rxq *rxq = &priv->rxq[i];
+	int err;
+
+	rxq->priv = priv;
+	rxq->q = &priv->vport->queues[i];
+	err = iovnic_queue_init(rxq->q, &rxq->napi);
+	if (err)
+		return err;
+	if (i) {
+		rxq->irq = iovnic_irq_alloc_queue(priv->hw);
+		if (rxq->irq < 0) {
+			err = rxq->irq;
+			rxq->irq = 0;
+			iovnic_queue_fini(rxq->q);
+			return err;
+		}
+	}
+	netif_napi_add(priv->netdev, &rxq->napi, iovnic_poll);
+	return 0;
+}
+
+static void iovnic_rxq_teardown(struct iovnic_priv *priv, unsigned int i)
+{
+	struct iovnic_rxq *rxq = &priv->rxq[i];
+
+	netif_napi_del(&rxq->napi);
+	if (i && rxq->irq) {
+		iovnic_irq_free_queue(rxq->irq);
+		rxq->irq = 0;
+	}
+	iovnic_queue_fini(rxq->q);
+}
+
+static void iovnic_queues_del(struct iovnic_priv *priv, unsigned int from,
+			      unsigned int to)
+{
+	while (to-- > from)
+		iovnic_rxq_teardown(priv, to);
+}
+
+/* Queue pairs [from, to), all or none. */
 static int iovnic_queues_add(struct iovnic_priv *priv, unsigned int from,
 			     unsigned int to)
 {
-	struct iovnic_rxq *rxq;
 	unsigned int i;
 	int err;
 
 	for (i = from; i < to; i++) {
-		rxq = &priv->rxq[i];
-		rxq->priv = priv;
-		rxq->q = &priv->vport->queues[i];
-		err = iovnic_queue_init(rxq->q, &rxq->napi);
-		if (err)
-			goto err;
-		if (i) {
-			rxq->irq = iovnic_irq_alloc_queue(priv->hw);
-			if (rxq->irq < 0) {
-				err = rxq->irq;
-				rxq->irq = 0;
-				iovnic_queue_fini(rxq->q);
-				goto err;
-			}
+		err = iovnic_rxq_setup(priv, i);
+		if (err) {
+			netdev_err(priv->netdev, "queue %u: %d\n", i, err);
+			iovnic_queues_del(priv, from, i);
+			return err;
 		}
-		netif_napi_add(priv->netdev, &rxq->napi, iovnic_poll);
-		priv->num_queues = i + 1;
 	}
 	return 0;
-
-err:
-	netdev_err(priv->netdev, "queue %u: %d\n", i, err);
-	return err;
 }
 
-static void iovnic_queues_del(struct iovnic_priv *priv, unsigned int from)
+static void iovnic_irqs_release(struct iovnic_priv *priv, unsigned int from,
+				unsigned int to)
 {
-	struct iovnic_rxq *rxq;
-	unsigned int i;
-
-	for (i = priv->num_queues; i-- > from;) {
-		rxq = &priv->rxq[i];
-		netif_napi_del(&rxq->napi);
-		if (i && rxq->irq)
-			iovnic_irq_free_queue(rxq->irq);
-		rxq->irq = 0;
-		iovnic_queue_fini(rxq->q);
-	}
-	priv->num_queues = min(priv->num_queues, from);
+	while (to-- > from)
+		iovnic_irq_release(&priv->rxq[to]);
 }
 
-/* Stop receiving: no frame enters a ring after this; the rings are empty. */
-static void iovnic_rxqs_stop(struct iovnic_priv *priv)
+/* The vectors of queue pairs [from, to), all or none. */
+static int iovnic_irqs_request(struct iovnic_priv *priv, unsigned int from,
+			       unsigned int to)
 {
-	struct iovnic_qstats *s;
-	struct iovnic_rxq *rxq;
-	unsigned int i, n;
-
-	iovnic_vport_rx_stop(priv->vport);
-	for (i = 0; i < priv->num_queues; i++) {
-		rxq = &priv->rxq[i];
-		iovnic_compat_napi_link(priv->netdev, i, NULL, 0);
-		napi_disable(&rxq->napi);
-		iovnic_irq_release(rxq);
-		n = iovnic_queue_rx_purge(rxq->q);
-		if (!n)
-			continue;
-		s = get_cpu_ptr(priv->qstats) + i;
-		u64_stats_update_begin(&s->syncp);
-		s->rx_dropped += n;
-		u64_stats_update_end(&s->syncp);
-		put_cpu_ptr(priv->qstats);
-	}
-}
-
-static int iovnic_rxqs_start(struct iovnic_priv *priv)
-{
-	struct iovnic_rxq *rxq;
 	unsigned int i;
 	int err;
 
-	for (i = 0; i < priv->num_queues; i++) {
+	for (i = from; i < to; i++) {
+		err = iovnic_irq_request(&priv->rxq[i]);
+		if (err) {
+			iovnic_irqs_release(priv, from, i);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* Receive on queue pairs [0, n): NAPI on, vectors armed.  Cannot fail. */
+static void iovnic_rx_enable(struct iovnic_priv *priv, unsigned int n)
+{
+	struct iovnic_rxq *rxq;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
 		rxq = &priv->rxq[i];
-		err = iovnic_irq_request(rxq);
-		if (err)
-			goto err;
 		napi_enable(&rxq->napi);
 		iovnic_compat_napi_link(priv->netdev, i, &rxq->napi, rxq->irq);
 		iovnic_queue_rx_start(rxq->q);
 	}
 	iovnic_vport_rx_start(priv->vport);
-	return 0;
+}
 
-err:
-	while (i--) {
+/*
+ * Stop receiving on queue pairs [0, n): no frame enters a ring after
+ * this, NAPI is off, and what the rings held is dropped and counted.
+ */
+static void iovnic_rx_disable(struct iovnic_priv *priv, unsigned int n)
+{
+	struct iovnic_qstats *s;
+	struct iovnic_rxq *rxq;
+	unsigned int i, dropped;
+
+	iovnic_vport_rx_stop(priv->vport);
+	for (i = 0; i < n; i++) {
 		rxq = &priv->rxq[i];
 		iovnic_compat_napi_link(priv->netdev, i, NULL, 0);
 		napi_disable(&rxq->napi);
-		iovnic_irq_release(rxq);
+		dropped = iovnic_queue_rx_purge(rxq->q);
+		if (!dropped)
+			continue;
+		s = get_cpu_ptr(priv->qstats) + i;
+		u64_stats_update_begin(&s->syncp);
+		s->rx_dropped += dropped;
+		u64_stats_update_end(&s->syncp);
+		put_cpu_ptr(priv->qstats);
 	}
-	iovnic_vport_rx_stop(priv->vport);
-	return err;
 }
 
 /* Carrier from the vport's link state (and, for a PF, both cable ends). */
@@ -209,9 +233,10 @@ static int iovnic_open(struct net_device *dev)
 	struct iovnic_priv *priv = netdev_priv(dev);
 	int err;
 
-	err = iovnic_rxqs_start(priv);
+	err = iovnic_irqs_request(priv, 0, priv->num_queues);
 	if (err)
 		return err;
+	iovnic_rx_enable(priv, priv->num_queues);
 	iovnic_link_changed(priv);
 	netif_tx_start_all_queues(dev);
 	return 0;
@@ -225,72 +250,101 @@ static int iovnic_stop(struct net_device *dev)
 	netif_carrier_off(dev);
 	if (!priv->is_vf)
 		iovnic_wire_port_changed(priv->hw);
-	iovnic_rxqs_stop(priv);
+	iovnic_rx_disable(priv, priv->num_queues);
+	iovnic_irqs_release(priv, 0, priv->num_queues);
 	return 0;
 }
 
+/* The queue pairs in use are [0, n) from now on. */
+static void iovnic_queues_publish(struct iovnic_priv *priv, unsigned int n)
+{
+	priv->num_queues = n;
+	if (!netif_is_rxfh_configured(priv->netdev))
+		iovnic_vport_rss_default(priv->vport, n);
+	WRITE_ONCE(priv->vport->num_queues, n);
+}
+
 /*
- * ethtool -L: @n queue pairs.  A running device stops receiving for the
- * change; what its rings held is dropped and counted.  Under RTNL.
+ * ethtool -L: @n queue pairs.  Everything that can fail (rings, vectors,
+ * NAPI instances, the stack's queue objects) is set up before the running
+ * configuration is touched; on an error the old one keeps running and the
+ * errno reaches the user.  A running device stops receiving for the
+ * swap; what its rings held is dropped and counted.  Under RTNL.
  */
 int iovnic_netdev_set_queues(struct net_device *dev, unsigned int n)
 {
 	struct iovnic_priv *priv = netdev_priv(dev);
-	struct iovnic_vport *vport = priv->vport;
 	bool running = netif_running(dev);
 	unsigned int old = priv->num_queues;
-	int err, err2;
+	int err;
 
+	ASSERT_RTNL();
 	if (n == old)
 		return 0;
-	if (running)
-		iovnic_rxqs_stop(priv);
-	if (n > old) {
-		err = iovnic_queues_add(priv, old, n);
-		if (err)
-			iovnic_queues_del(priv, old);
-	} else {
-		iovnic_queues_del(priv, n);
-		err = 0;
+	if (n < old) {
+		if (running)
+			iovnic_rx_disable(priv, old);
+		/* shrinking frees the stack's queue objects: cannot fail */
+		netif_set_real_num_tx_queues(dev, n);
+		netif_set_real_num_rx_queues(dev, n);
+		iovnic_queues_publish(priv, n);
+		if (running) {
+			iovnic_irqs_release(priv, n, old);
+			iovnic_rx_enable(priv, n);
+		}
+		iovnic_queues_del(priv, n, old);
+		return 0;
 	}
-	n = priv->num_queues;
-	WARN_ON(netif_set_real_num_tx_queues(dev, n));
-	WARN_ON(netif_set_real_num_rx_queues(dev, n));
-	if (!netif_is_rxfh_configured(dev))
-		iovnic_vport_rss_default(vport, n);
-	WRITE_ONCE(vport->num_queues, n);
+
+	err = iovnic_queues_add(priv, old, n);
+	if (err)
+		return err;
 	if (running) {
-		err2 = iovnic_rxqs_start(priv);
-		if (err2)
-			netdev_err(dev, "cannot restart receive: %d\n", err2);
-		err = err ?: err2;
+		err = iovnic_irqs_request(priv, old, n);
+		if (err)
+			goto err_queues;
 	}
+	err = netif_set_real_num_tx_queues(dev, n);
+	if (err)
+		goto err_irqs;
+	err = netif_set_real_num_rx_queues(dev, n);
+	if (err) {
+		netif_set_real_num_tx_queues(dev, old);
+		goto err_irqs;
+	}
+	if (running)
+		iovnic_rx_disable(priv, old);
+	iovnic_queues_publish(priv, n);
+	if (running)
+		iovnic_rx_enable(priv, n);
+	return 0;
+
+err_irqs:
+	if (running)
+		iovnic_irqs_release(priv, old, n);
+err_queues:
+	iovnic_queues_del(priv, old, n);
 	return err;
 }
 
-/* ethtool -G rx: resize every ring; on failure nothing changes. */
+/*
+ * ethtool -G rx: every ring gets the new size, or, on failure, none does;
+ * the device keeps receiving on the old rings then.
+ */
 int iovnic_netdev_set_ring(struct net_device *dev, u32 size)
 {
 	struct iovnic_priv *priv = netdev_priv(dev);
-	struct iovnic_vport *vport = priv->vport;
-	bool running = netif_running(dev);
-	u32 old = vport->ring_size;
-	unsigned int i;
-	int err = 0;
+	unsigned int n = priv->num_queues;
+	int err;
 
-	if (size == old)
+	ASSERT_RTNL();
+	if (size == priv->vport->ring_size)
 		return 0;
-	if (running)
-		iovnic_rxqs_stop(priv);
-	for (i = 0; i < priv->num_queues && !err; i++)
-		err = iovnic_queue_resize(&vport->queues[i], size);
-	if (err)	/* the rings are empty: shrinking back cannot fail */
-		while (i--)
-			iovnic_queue_resize(&vport->queues[i], old);
-	else
-		vport->ring_size = size;
-	if (running && iovnic_rxqs_start(priv))
-		netdev_err(dev, "cannot restart receive\n");
+	if (!netif_running(dev))
+		return iovnic_vport_resize_rings(priv->vport, n, size);
+	iovnic_rx_disable(priv, n);
+	err = iovnic_vport_resize_rings(priv->vport, n, size);
+	iovnic_rx_enable(priv, n);
 	return err;
 }
 
@@ -305,14 +359,20 @@ void iovnic_netdev_queue_stats(struct net_device *dev, unsigned int q,
 }
 
 /*
- * Queue pairs of the past count too: the totals never go backwards.  Frames
- * the switch found no room for in a queue's ring are missed, as a NIC
- * counts frames it had no receive buffer for.
+ * Each frame is counted once.  Transmitted: what the switch accepted
+ * (each queue counts its own); what it refused (spoofed, over the rate,
+ * a refused tag, link down) is tx_dropped.  Received: what NAPI took from
+ * the rings; rx_dropped is what the switch could not give the vport
+ * (link down, not polling) plus what the rings held when they stopped;
+ * frames the switch found no room for in a ring are missed, as a NIC
+ * counts frames it had no receive buffer for.  Queue pairs of the past
+ * count too: the totals never go backwards.
  */
 static void iovnic_get_stats64(struct net_device *dev,
 			       struct rtnl_link_stats64 *st)
 {
 	struct iovnic_priv *priv = netdev_priv(dev);
+	struct iovnic_vport_stats vs;
 	struct iovnic_qstats q;
 	unsigned int i;
 
@@ -321,26 +381,33 @@ static void iovnic_get_stats64(struct net_device *dev,
 		st->rx_packets += q.rx_packets;
 		st->rx_bytes += q.rx_bytes;
 		st->rx_dropped += q.rx_dropped;
-		st->rx_missed_errors +=
-			atomic64_read(&priv->vport->queues[i].ring_full);
 		st->tx_packets += q.tx_packets;
 		st->tx_bytes += q.tx_bytes;
 	}
+	iovnic_vport_get_stats(priv->vport, &vs);
+	st->rx_dropped += vs.rx_dropped - vs.rx_ring_full;
+	st->rx_missed_errors = vs.rx_ring_full;
+	st->tx_dropped = vs.tx_dropped;
+	st->multicast = vs.multicast;
 }
 
 static netdev_tx_t iovnic_start_xmit(struct sk_buff *skb,
 				     struct net_device *dev)
 {
 	struct iovnic_priv *priv = netdev_priv(dev);
+	unsigned int len = skb->len;
 	struct iovnic_qstats *s;
+	u16 qidx = skb_get_queue_mapping(skb);
 
-	s = this_cpu_ptr(priv->qstats) + skb_get_queue_mapping(skb);
+	skb_tx_timestamp(skb);
+	if (!iovnic_sw_xmit(priv->vport, skb))
+		return NETDEV_TX_OK;	/* counted as dropped by the switch */
+	s = this_cpu_ptr(priv->qstats) + qidx;
 	u64_stats_update_begin(&s->syncp);
 	s->tx_packets++;
-	s->tx_bytes += skb->len;
+	s->tx_bytes += len;
 	u64_stats_update_end(&s->syncp);
-	skb_tx_timestamp(skb);
-	return iovnic_sw_xmit(priv->vport, skb);
+	return NETDEV_TX_OK;
 }
 
 static int iovnic_set_mac_address(struct net_device *dev, void *p)
@@ -363,14 +430,32 @@ static int iovnic_set_mac_address(struct net_device *dev, void *p)
 	return 0;
 }
 
-/* The PF changed a VF's MAC: the VF netdev follows, wherever it lives. */
-void iovnic_netdev_apply_mac(struct net_device *dev, const u8 *addr)
+/*
+ * The PF sets a VF's MAC: the switch and the VF netdev follow, wherever
+ * it lives.  As dev_set_mac_address() does, listeners may veto first,
+ * and the address is then an assigned one (addr_assign_type "set"), so
+ * udev's MACAddressPolicy leaves it alone.  Under RTNL.
+ */
+int iovnic_netdev_apply_mac(struct net_device *dev, const u8 *addr)
 {
+	struct iovnic_priv *priv = netdev_priv(dev);
+	int err;
+
 	ASSERT_RTNL();
+	if (!ether_addr_equal(dev->dev_addr, addr)) {
+		err = dev_pre_changeaddr_notify(dev, addr, NULL);
+		if (err)
+			return err;
+	}
+	err = iovnic_vport_set_mac(priv->vport, addr);
+	if (err)
+		return err;
+	dev->addr_assign_type = NET_ADDR_SET;
 	if (ether_addr_equal(dev->dev_addr, addr))
-		return;
+		return 0;
 	eth_hw_addr_set(dev, addr);
 	call_netdevice_notifiers(NETDEV_CHANGEADDR, dev);
+	return 0;
 }
 
 static void iovnic_set_rx_mode(struct net_device *dev)
@@ -385,8 +470,7 @@ static int iovnic_vlan_rx_add_vid(struct net_device *dev, __be16 proto,
 {
 	struct iovnic_priv *priv = netdev_priv(dev);
 
-	iovnic_vport_set_vlan(priv->vport, vid, true);
-	return 0;
+	return iovnic_vport_set_vlan(priv->vport, vid, true);
 }
 
 static int iovnic_vlan_rx_kill_vid(struct net_device *dev, __be16 proto,
@@ -440,6 +524,7 @@ static const struct net_device_ops iovnic_pf_netdev_ops = {
 	.ndo_set_vf_rate	= iovnic_pf_set_vf_rate,
 	.ndo_get_vf_config	= iovnic_pf_get_vf_config,
 	.ndo_get_vf_stats	= iovnic_pf_get_vf_stats,
+	.ndo_set_vf_rss_query_en = iovnic_pf_set_vf_rss_query_en,
 };
 
 struct net_device *iovnic_netdev_alloc(struct pci_dev *pdev,
@@ -477,6 +562,10 @@ struct net_device *iovnic_netdev_alloc(struct pci_dev *pdev,
 	dev->ethtool_ops = &iovnic_ethtool_ops;
 	iovnic_compat_set_stat_ops(dev);
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE | IFF_UNICAST_FLT;
+	/* the switch hands the skb on and the receiver writes it */
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	/* room for the S-tag an 802.1ad port VLAN pushes */
+	dev->needed_headroom = VLAN_HLEN;
 	dev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM |
 			   NETIF_F_HIGHDMA | NETIF_F_GSO_SOFTWARE;
 	dev->vlan_features = dev->hw_features;
@@ -529,24 +618,28 @@ int iovnic_netdev_register(struct net_device *dev)
 					      IOVNIC_MAX_QUEUES);
 	err = iovnic_queues_add(priv, 0, n);
 	if (err)
-		goto err_queues;
+		goto err_vectors;
 	netif_set_real_num_tx_queues(dev, n);
 	netif_set_real_num_rx_queues(dev, n);
-	priv->vport->num_queues = n;
-	iovnic_vport_rss_default(priv->vport, n);
+	iovnic_queues_publish(priv, n);
 
-	err = iovnic_vport_attach(priv->vport, dev);
+	/* the vport knows the netdev exactly while it is registered */
+	rtnl_lock();
+	err = register_netdevice(dev);
+	if (!err) {
+		err = iovnic_vport_attach(priv->vport, dev);
+		if (err)
+			unregister_netdevice(dev);
+	}
+	rtnl_unlock();
 	if (err)
 		goto err_queues;
-	err = register_netdev(dev);
-	if (err)
-		goto err_detach;
 	return 0;
 
-err_detach:
-	iovnic_vport_detach(priv->vport);
 err_queues:
-	iovnic_queues_del(priv, 0);
+	cancel_work_sync(&priv->rx_mode_work);
+	iovnic_queues_del(priv, 0, n);
+err_vectors:
 	pci_free_irq_vectors(priv->pdev);
 	return err;
 }
@@ -555,9 +648,12 @@ void iovnic_netdev_unregister(struct net_device *dev)
 {
 	struct iovnic_priv *priv = netdev_priv(dev);
 
-	unregister_netdev(dev);
+	rtnl_lock();
+	unregister_netdevice(dev);
+	/* no rx mode change is left to apply, nor will one come */
 	cancel_work_sync(&priv->rx_mode_work);
 	iovnic_vport_detach(priv->vport);
-	iovnic_queues_del(priv, 0);
+	rtnl_unlock();
+	iovnic_queues_del(priv, 0, priv->num_queues);
 	pci_free_irq_vectors(priv->pdev);
 }

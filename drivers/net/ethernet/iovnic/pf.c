@@ -9,11 +9,17 @@
 
 #include "iovnic.h"
 
+/*
+ * The vport of VF @vf, or NULL if there is no such VF.  The ndo_set_vf_*
+ * run under RTNL, as do SR-IOV enable and disable (num_vfs, the VFs'
+ * config reset), and the VF netdev's registration (vport->netdev).
+ */
 static struct iovnic_vport *iovnic_pf_vf_vport(struct net_device *dev,
 					       int vf)
 {
 	struct iovnic_priv *priv = netdev_priv(dev);
 
+	ASSERT_RTNL();
 	if (vf < 0 || vf >= priv->hw->num_vfs)
 		return NULL;
 	return &priv->hw->vports[IOVNIC_VF_VPORT(vf)];
@@ -32,10 +38,9 @@ int iovnic_pf_set_vf_mac(struct net_device *dev, int vf, u8 *mac)
 
 	vf_dev = rtnl_dereference(vport->netdev);
 	if (vf_dev) {
-		err = iovnic_vport_set_mac(vport, mac);
+		err = iovnic_netdev_apply_mac(vf_dev, mac);
 		if (err)
 			return err;
-		iovnic_netdev_apply_mac(vf_dev, mac);
 	}
 	ether_addr_copy(vport->vf.mac, mac);
 	WRITE_ONCE(vport->vf.mac_set, true);
@@ -77,7 +82,18 @@ int iovnic_pf_set_vf_trust(struct net_device *dev, int vf, bool on)
 
 	if (!vport)
 		return -EINVAL;
-	WRITE_ONCE(vport->vf.trust, on);
+	iovnic_vport_set_trust(vport, on);
+	return 0;
+}
+
+/* Recorded and reported, as ixgbe does: the PF's RSS setup is not shared. */
+int iovnic_pf_set_vf_rss_query_en(struct net_device *dev, int vf, bool on)
+{
+	struct iovnic_vport *vport = iovnic_pf_vf_vport(dev, vf);
+
+	if (!vport)
+		return -EINVAL;
+	vport->vf.rss_query_en = on;
 	return 0;
 }
 
@@ -135,6 +151,7 @@ int iovnic_pf_get_vf_config(struct net_device *dev, int vf,
 	ivi->vlan_proto = vport->pvlan.proto;
 	ivi->spoofchk = vport->vf.spoofchk;
 	ivi->trusted = vport->vf.trust;
+	ivi->rss_query_en = vport->vf.rss_query_en;
 	ivi->linkstate = vport->vf.link_state;
 	ivi->min_tx_rate = vport->vf.min_tx_rate;
 	ivi->max_tx_rate = vport->vf.max_tx_rate;
@@ -161,6 +178,10 @@ int iovnic_pf_get_vf_stats(struct net_device *dev, int vf,
 	return 0;
 }
 
+/*
+ * The VFs go (their drivers unbind under RTNL of their own), then their
+ * vports are reset under RTNL, so that no ndo_set_vf_* runs in between.
+ */
 static void iovnic_pf_disable_vfs(struct pci_dev *pdev)
 {
 	struct iovnic_hw *hw = iovnic_hw_from_pdev(pdev);
@@ -168,7 +189,9 @@ static void iovnic_pf_disable_vfs(struct pci_dev *pdev)
 	if (!pci_num_vf(pdev))
 		return;
 	pci_disable_sriov(pdev);
+	rtnl_lock();
 	iovnic_sw_disable_vfs(hw);
+	rtnl_unlock();
 }
 
 static int iovnic_pf_sriov_configure(struct pci_dev *pdev, int num_vfs)
@@ -180,10 +203,14 @@ static int iovnic_pf_sriov_configure(struct pci_dev *pdev, int num_vfs)
 		iovnic_pf_disable_vfs(pdev);
 		return 0;
 	}
+	rtnl_lock();
 	iovnic_sw_enable_vfs(hw, num_vfs);
+	rtnl_unlock();
 	err = pci_enable_sriov(pdev, num_vfs);
 	if (err) {
+		rtnl_lock();
 		iovnic_sw_disable_vfs(hw);
+		rtnl_unlock();
 		return err;
 	}
 	return num_vfs;

@@ -19,6 +19,7 @@
 #include <linux/irq.h>
 #include <linux/percpu.h>
 #include <linux/random.h>
+#include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <net/ip.h>
 
@@ -92,6 +93,20 @@ void iovnic_vport_rss_default(struct iovnic_vport *vport, unsigned int n)
 		WRITE_ONCE(vport->rss_indir[i], ethtool_rxfh_indir_default(i, n));
 }
 
+/*
+ * A function comes out of reset (first bind, rebind, SR-IOV re-enable)
+ * with the device's defaults: one queue, the default ring, no moderation,
+ * a fresh RSS key.
+ */
+static void iovnic_vport_queues_reset(struct iovnic_vport *vport)
+{
+	WRITE_ONCE(vport->num_queues, 1);
+	vport->ring_size = IOVNIC_RING_SIZE;
+	iovnic_vport_set_coalesce(vport, 0, 0);
+	netdev_rss_key_fill(vport->rss_key, sizeof(vport->rss_key));
+	iovnic_vport_rss_default(vport, 1);
+}
+
 static int iovnic_vport_init_queues(struct iovnic_vport *vport)
 {
 	struct iovnic_queue *q;
@@ -99,8 +114,6 @@ static int iovnic_vport_init_queues(struct iovnic_vport *vport)
 
 	vport->max_queues = vport->idx == IOVNIC_PF_VPORT ?
 			    IOVNIC_MAX_QUEUES : IOVNIC_MAX_VF_QUEUES;
-	vport->num_queues = 1;
-	vport->ring_size = IOVNIC_RING_SIZE;
 	vport->queues = kcalloc(vport->max_queues, sizeof(*vport->queues),
 				GFP_KERNEL);
 	if (!vport->queues)
@@ -115,8 +128,7 @@ static int iovnic_vport_init_queues(struct iovnic_vport *vport)
 		hrtimer_init(&q->coal_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 		q->coal_timer.function = iovnic_coal_timer;
 	}
-	netdev_rss_key_fill(vport->rss_key, sizeof(vport->rss_key));
-	iovnic_vport_rss_default(vport, 1);
+	iovnic_vport_queues_reset(vport);
 	return 0;
 }
 
@@ -178,11 +190,17 @@ void iovnic_sw_fini(struct iovnic_hw *hw)
 	mutex_destroy(&hw->lock);
 }
 
+/*
+ * VF Enable set.  Under RTNL, as are the PF's ndo_set_vf_* that check
+ * num_vfs: a VF's config is written either before a disable resets it or
+ * not at all.
+ */
 void iovnic_sw_enable_vfs(struct iovnic_hw *hw, u16 num_vfs)
 {
 	struct iovnic_vport *vport;
 	unsigned int i;
 
+	ASSERT_RTNL();
 	mutex_lock(&hw->lock);
 	for (i = 0; i < num_vfs; i++) {
 		vport = &hw->vports[IOVNIC_VF_VPORT(i)];
@@ -199,6 +217,7 @@ void iovnic_sw_disable_vfs(struct iovnic_hw *hw)
 	struct iovnic_vport *vport;
 	unsigned int i;
 
+	ASSERT_RTNL();
 	mutex_lock(&hw->lock);
 	for (i = 0; i < hw->num_vfs; i++) {
 		vport = &hw->vports[IOVNIC_VF_VPORT(i)];
@@ -210,11 +229,16 @@ void iovnic_sw_disable_vfs(struct iovnic_hw *hw)
 	mutex_unlock(&hw->lock);
 }
 
+/*
+ * The owner's netdev was registered (under RTNL, which the caller still
+ * holds): the vport delivers to it from now on.
+ */
 int iovnic_vport_attach(struct iovnic_vport *vport, struct net_device *dev)
 {
 	struct iovnic_hw *hw = vport->hw;
 	int err = 0;
 
+	ASSERT_RTNL();
 	mutex_lock(&hw->lock);
 	if (!vport->enabled || rcu_access_pointer(vport->netdev)) {
 		err = -ENODEV;
@@ -233,12 +257,17 @@ out:
 	return err;
 }
 
-/* The owner goes: its filters, VMQ filters and RSS setup with it. */
+/*
+ * The owner's netdev is being unregistered (the caller holds RTNL): its
+ * filters, VMQ filters and queue setup go with it, and the function is
+ * at its defaults for the next driver.
+ */
 void iovnic_vport_detach(struct iovnic_vport *vport)
 {
 	struct iovnic_hw *hw = vport->hw;
 	struct iovnic_ntuple_table *t;
 
+	ASSERT_RTNL();
 	mutex_lock(&hw->lock);
 	RCU_INIT_POINTER(vport->netdev, NULL);
 	iovnic_vport_flush_filters(vport);
@@ -246,8 +275,7 @@ void iovnic_vport_detach(struct iovnic_vport *vport)
 	t = rcu_replace_pointer(vport->ntuple, NULL, true);
 	synchronize_net();
 	kfree(t);
-	WRITE_ONCE(vport->num_queues, 1);
-	iovnic_vport_rss_default(vport, 1);
+	iovnic_vport_queues_reset(vport);
 }
 
 static void iovnic_skb_destroy(void *ptr)
@@ -260,6 +288,9 @@ int iovnic_queue_init(struct iovnic_queue *q, struct napi_struct *napi)
 {
 	int err;
 
+	err = iovnic_hw_fault(q->vport->hw);
+	if (err)
+		return err;
 	err = ptr_ring_init(&q->ring, q->vport->ring_size, GFP_KERNEL);
 	if (err)
 		return err;
@@ -273,10 +304,27 @@ void iovnic_queue_fini(struct iovnic_queue *q)
 	q->napi = NULL;
 }
 
-/* With the queue stopped: a new ring size.  On failure the old one stays. */
-int iovnic_queue_resize(struct iovnic_queue *q, u32 size)
+/*
+ * With queues [0, n) stopped: a new ring size for all of them, or, on
+ * failure, for none (every new ring is allocated before any is swapped).
+ */
+int iovnic_vport_resize_rings(struct iovnic_vport *vport, unsigned int n,
+			      u32 size)
 {
-	return ptr_ring_resize(&q->ring, size, GFP_KERNEL, iovnic_skb_destroy);
+	struct ptr_ring *rings[IOVNIC_MAX_QUEUES];
+	unsigned int i;
+	int err;
+
+	err = iovnic_hw_fault(vport->hw);
+	if (err)
+		return err;
+	for (i = 0; i < n; i++)
+		rings[i] = &vport->queues[i].ring;
+	err = iovnic_compat_ring_resize_multiple(rings, n, size, GFP_KERNEL,
+						 iovnic_skb_destroy);
+	if (!err)
+		vport->ring_size = size;
+	return err;
 }
 
 void iovnic_queue_rx_start(struct iovnic_queue *q)
@@ -399,12 +447,6 @@ static bool iovnic_rate_allow(struct iovnic_rate *r, unsigned int len)
 	return ok;
 }
 
-/* Does the vport's owner get what its promisc/allmulti flags ask for? */
-static bool iovnic_vport_trusted(const struct iovnic_vport *v)
-{
-	return v->idx == IOVNIC_PF_VPORT || READ_ONCE(v->vf.trust);
-}
-
 static bool iovnic_vport_in_vlan(const struct iovnic_vport *v, u16 vid)
 {
 	u16 pvid = READ_ONCE(v->pvlan.vid);
@@ -413,7 +455,7 @@ static bool iovnic_vport_in_vlan(const struct iovnic_vport *v, u16 vid)
 		return vid == pvid;
 	if (!vid || test_bit(vid, v->vlans))
 		return true;
-	return READ_ONCE(v->promisc) && iovnic_vport_trusted(v);
+	return READ_ONCE(v->promisc_granted);
 }
 
 /*
@@ -424,7 +466,7 @@ static bool iovnic_vport_accepts(struct iovnic_hw *hw,
 				 const struct iovnic_vport *v,
 				 const u8 *daddr, u16 vid)
 {
-	bool promisc = READ_ONCE(v->promisc) && iovnic_vport_trusted(v);
+	bool promisc = READ_ONCE(v->promisc_granted);
 
 	if (!READ_ONCE(v->rx_ready) || !iovnic_vport_in_vlan(v, vid))
 		return false;
@@ -432,7 +474,7 @@ static bool iovnic_vport_accepts(struct iovnic_hw *hw,
 		return promisc;
 	if (is_broadcast_ether_addr(daddr) || promisc)
 		return true;
-	if (READ_ONCE(v->allmulti) && iovnic_vport_trusted(v))
+	if (READ_ONCE(v->allmulti_granted))
 		return true;
 	return iovnic_fdb_has(hw, daddr, vid, v);
 }
@@ -690,6 +732,18 @@ static void iovnic_deliver(struct iovnic_vport *dst, struct sk_buff *skb)
 		iovnic_count_drop(dst, IOVNIC_DROP_RX);
 		goto free;
 	}
+	/*
+	 * The receiver's GRO merges later segments into this skb's shared
+	 * info, and the stack writes its head: a clone (TCP keeps the
+	 * original in its retransmit queue; flooding clones for each
+	 * receiver) must get a head of its own first.  That copies the
+	 * headers, never the payload in the page frags.
+	 */
+	if (skb_cloned(skb) && unlikely(pskb_expand_head(skb, 0, 0,
+							 GFP_ATOMIC))) {
+		iovnic_count_drop(dst, IOVNIC_DROP_RX);
+		goto free;
+	}
 	if (READ_ONCE(dst->pvlan.vid))
 		__vlan_hwaccel_clear_tag(skb);
 	if (____dev_forward_skb(dev, skb, true)) {
@@ -739,7 +793,8 @@ static void iovnic_flood(struct iovnic_hw *hw, struct iovnic_vport *src,
 
 	if (src)
 		iovnic_flood_wire(hw, skb);
-	for (i = 0; i <= hw->total_vfs; i++) {
+	/* the PF and the enabled VFs */
+	for (i = 0; i <= READ_ONCE(hw->num_vfs); i++) {
 		vport = &hw->vports[i];
 		if (vport == src || !iovnic_vport_accepts(hw, vport, daddr, vid))
 			continue;
@@ -797,24 +852,22 @@ void iovnic_sw_wire_rx(struct iovnic_hw *hw, struct sk_buff *skb)
 	iovnic_forward(hw, NULL, skb);
 }
 
-/* Move a tag from the payload to skb->vlan_tci. */
+/*
+ * Move a tag from the payload to skb->vlan_tci.  The kernel's pop keeps
+ * the checksum, protocol and header offsets right; it writes the head,
+ * so a shared one is copied first.
+ */
 static struct sk_buff *iovnic_vlan_untag(struct sk_buff *skb)
 {
-	struct vlan_ethhdr *veth;
-	__be16 proto;
+	__be16 proto = ((struct ethhdr *)skb->data)->h_proto;
 	u16 tci;
 
-	if (unlikely(skb->len < VLAN_ETH_HLEN ||
-		     skb_ensure_writable(skb, VLAN_ETH_HLEN))) {
+	skb_reset_mac_header(skb);
+	if (unlikely(!pskb_may_pull(skb, VLAN_ETH_HLEN) ||
+		     __skb_vlan_pop(skb, &tci))) {
 		kfree_skb(skb);
 		return NULL;
 	}
-	veth = (struct vlan_ethhdr *)skb->data;
-	proto = veth->h_vlan_proto;
-	tci = ntohs(veth->h_vlan_TCI);
-	memmove(skb->data + VLAN_HLEN, skb->data, 2 * ETH_ALEN);
-	__skb_pull(skb, VLAN_HLEN);
-	skb_reset_mac_header(skb);
 	__vlan_hwaccel_put_tag(skb, proto, tci);
 	return skb;
 }
@@ -853,13 +906,17 @@ static struct sk_buff *iovnic_vlan_ingress(struct iovnic_vport *src,
 	return skb;
 }
 
-/* A frame from @src enters the switch.  Called under rcu_read_lock_bh(). */
-netdev_tx_t iovnic_sw_xmit(struct iovnic_vport *src, struct sk_buff *skb)
+/*
+ * A frame from @src enters the switch.  Called under rcu_read_lock_bh().
+ * Returns whether the switch took it (and counted it in tx_packets); a
+ * frame it refused is freed and counted in tx_dropped and its reason.
+ */
+bool iovnic_sw_xmit(struct iovnic_vport *src, struct sk_buff *skb)
 {
 	struct iovnic_vport_stats *s;
 	unsigned int len = skb->len;
 
-	if (unlikely(len < ETH_HLEN)) {
+	if (unlikely(!pskb_may_pull(skb, ETH_HLEN))) {
 		iovnic_count_drop(src, IOVNIC_DROP_TX);
 		goto free;
 	}
@@ -879,7 +936,7 @@ netdev_tx_t iovnic_sw_xmit(struct iovnic_vport *src, struct sk_buff *skb)
 	skb = iovnic_vlan_ingress(src, skb);
 	if (unlikely(!skb)) {
 		iovnic_count_drop(src, IOVNIC_DROP_TX_VLAN);
-		return NETDEV_TX_OK;
+		return false;
 	}
 
 	s = this_cpu_ptr(src->stats);
@@ -889,9 +946,9 @@ netdev_tx_t iovnic_sw_xmit(struct iovnic_vport *src, struct sk_buff *skb)
 	u64_stats_update_end(&s->syncp);
 
 	iovnic_forward(src->hw, src, skb);
-	return NETDEV_TX_OK;
+	return true;
 
 free:
 	kfree_skb(skb);
-	return NETDEV_TX_OK;
+	return false;
 }
