@@ -141,14 +141,14 @@ static void iovnic_filter_want(struct iovnic_sync *sy, const u8 *addr,
 	struct iovnic_vport *vport = sy->vport;
 	struct iovnic_filter *f;
 
+	if (!reserved && sy->kept >= sy->quota.filters) {
+		sy->refused++;
+		return;
+	}
 	f = iovnic_fdb_find_vport(vport->hw, addr, vlan, vport);
 	if (f) {
 		f->stale = false;
 		sy->kept++;
-		return;
-	}
-	if (!reserved && sy->kept >= sy->quota.filters) {
-		sy->refused++;
 		return;
 	}
 	/* a MAC another vport owns is skipped; a full table refuses */
@@ -167,9 +167,9 @@ static void iovnic_filter_want_list(struct iovnic_sync *sy,
 	unsigned int i, v;
 
 	for (i = 0; i < n; i++) {
-		if (i >= max) {
-			sy->refused += nvids;
-			continue;
+		if (i >= max || sy->kept >= sy->quota.filters) {
+			sy->refused += (n - i) * nvids;	/* the rest */
+			return;
 		}
 		for (v = 0; v < nvids; v++)
 			iovnic_filter_want(sy, addrs[i], vids[v], false);

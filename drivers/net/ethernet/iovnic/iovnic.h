@@ -64,14 +64,14 @@
 /*
  * What one VF may take of the filter table.  An untrusted VF (root in
  * somebody else's container or VM) gets a few addresses and VLANs, so
- * that all of them together (255 x 64) fit beside the entries every
+ * that all of them together (255 x 48) fit beside the entries every
  * vport's own MAC needs, which are reserved; a trusted VF gets more.
  */
 #define IOVNIC_VF_MAX_UC	8	/* secondary unicast addresses */
 #define IOVNIC_VF_MAX_MC	32	/* multicast addresses */
 #define IOVNIC_VF_MAX_VLANS	8	/* VLANs joined */
-#define IOVNIC_VF_MAX_FILTERS	64	/* (MAC, VLAN) entries */
-#define IOVNIC_VF_TRUSTED_MAX_FILTERS	1024
+#define IOVNIC_VF_MAX_FILTERS	48	/* (MAC, VLAN) entries */
+#define IOVNIC_VF_TRUSTED_MAX_FILTERS	8192	/* half the table */
 #define IOVNIC_MAX_RATE		100000	/* Mbit/s: the port's speed */
 
 /* Vport 0 is the PF; vport n + 1 is VF n. */

@@ -74,6 +74,20 @@ static void iovnic_count_drop(struct iovnic_vport *vport,
 
 static enum hrtimer_restart iovnic_coal_timer(struct hrtimer *t);
 
+/* Zero a disabled vport's counters (nothing sends to or from it). */
+static void iovnic_vport_stats_reset(struct iovnic_vport *vport)
+{
+	struct iovnic_vport_stats *s;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		s = per_cpu_ptr(vport->stats, cpu);
+		u64_stats_update_begin(&s->syncp);
+		memset(s, 0, offsetof(struct iovnic_vport_stats, syncp));
+		u64_stats_update_end(&s->syncp);
+	}
+}
+
 static void iovnic_vf_cfg_reset(struct iovnic_vport *vport)
 {
 	memset(&vport->vf, 0, sizeof(vport->vf));
@@ -204,10 +218,11 @@ void iovnic_sw_enable_vfs(struct iovnic_hw *hw, u16 num_vfs)
 	mutex_lock(&hw->lock);
 	for (i = 0; i < num_vfs; i++) {
 		vport = &hw->vports[IOVNIC_VF_VPORT(i)];
+		iovnic_vport_stats_reset(vport);	/* a new VF counts anew */
 		vport->enabled = true;
 		iovnic_vport_update_link(vport);
 	}
-	hw->num_vfs = num_vfs;
+	WRITE_ONCE(hw->num_vfs, num_vfs);
 	mutex_unlock(&hw->lock);
 }
 
@@ -225,7 +240,7 @@ void iovnic_sw_disable_vfs(struct iovnic_hw *hw)
 		WRITE_ONCE(vport->link_up, false);
 		iovnic_vf_cfg_reset(vport);
 	}
-	hw->num_vfs = 0;
+	WRITE_ONCE(hw->num_vfs, 0);
 	mutex_unlock(&hw->lock);
 }
 
@@ -739,10 +754,17 @@ static void iovnic_deliver(struct iovnic_vport *dst, struct sk_buff *skb)
 	 * receiver) must get a head of its own first.  That copies the
 	 * headers, never the payload in the page frags.
 	 */
-	if (skb_cloned(skb) && unlikely(pskb_expand_head(skb, 0, 0,
-							 GFP_ATOMIC))) {
-		iovnic_count_drop(dst, IOVNIC_DROP_RX);
-		goto free;
+	if (skb_cloned(skb)) {
+		if (unlikely(skb_shared(skb))) {
+			skb = skb_unshare(skb, GFP_ATOMIC);	/* a copy */
+		} else if (unlikely(pskb_expand_head(skb, 0, 0, GFP_ATOMIC))) {
+			kfree_skb(skb);
+			skb = NULL;
+		}
+		if (unlikely(!skb)) {
+			iovnic_count_drop(dst, IOVNIC_DROP_RX);
+			return;
+		}
 	}
 	if (READ_ONCE(dst->pvlan.vid))
 		__vlan_hwaccel_clear_tag(skb);
