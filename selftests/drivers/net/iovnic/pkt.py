@@ -11,8 +11,8 @@
       ethertype 0x88b5); the VLAN tag is read from PACKET_AUXDATA
   pkt.py flows IFACE --dst MAC --flows K [--per-flow N] [--weighted]
                [--rate PPS]
-      send N UDP/IPv4 frames of each of K flows 10.77.0.1:(10000+i) ->
-      10.77.0.2:9 (i = 0..K-1; --weighted: i+1 frames of flow i),
+      send N UDP/IPv4 frames of each of K flows 198.51.100.1:(10000+i) ->
+      198.51.100.2:9 (i = 0..K-1; --weighted: i+1 frames of flow i),
       optionally paced at PPS frames/s
   pkt.py rss --key HEX --indir "Q0 Q1 ..." --flows K [--weighted]
       print, for each queue, how many frames of those flows the Toeplitz
@@ -62,7 +62,7 @@ def send(a):
     print(sent)
 
 
-FLOW_SIP, FLOW_DIP, FLOW_SPORT, FLOW_DPORT = "10.77.0.1", "10.77.0.2", 10000, 9
+FLOW_SIP, FLOW_DIP, FLOW_SPORT, FLOW_DPORT = "198.51.100.1", "198.51.100.2", 10000, 9
 
 
 def ip_csum(hdr):

@@ -111,7 +111,7 @@ t EOPNOTSUPP ethtool -X iovnic0 hfunc xor
 t EINVAL ethtool -N iovnic0 flow-type ether dst 02:00:00:00:00:09 action 4
 t EINVAL ethtool -N iovnic0 flow-type ether dst 02:00:00:00:00:09 action 1 loc 64
 t EINVAL ethtool -N iovnic0 flow-type ether dst 00:00:00:00:00:00 action 1
-t EOPNOTSUPP ethtool -N iovnic0 flow-type tcp4 dst-ip 10.0.0.1 action 1
+t EOPNOTSUPP ethtool -N iovnic0 flow-type tcp4 dst-ip 192.0.2.1 action 1
 t EOPNOTSUPP ethtool -N iovnic0 flow-type ether src 02:00:00:00:00:09 action 1
 t EEXIST ethtool -N iovnic0 flow-type ether dst "$MVMAC" action 2 loc 9
 t ENOENT ethtool -N iovnic0 delete 9

@@ -60,12 +60,12 @@ ip addr add 203.0.113.254/24 dev iovnic0.s30
 ip link set iovnic0.s30 up
 check "802.1ad: VF3 pings the PF's S-VLAN 30" ping_ok iovt-d 203.0.113.254
 ip -n iovt-d link add link iovnic0v3 name iovnic0v3.5 type vlan id 5
-ip -n iovt-d addr add 10.5.0.3/24 dev iovnic0v3.5
+ip -n iovt-d addr add 192.0.2.3/26 dev iovnic0v3.5
 ip -n iovt-d link set iovnic0v3.5 up
 ip link add link iovnic0.s30 name iovnic0.s30.5 type vlan id 5
-ip addr add 10.5.0.254/24 dev iovnic0.s30.5
+ip addr add 192.0.2.62/26 dev iovnic0.s30.5
 ip link set iovnic0.s30.5 up
-check "802.1ad: VF3's C-VLAN 5 inside S-VLAN 30 reaches the PF" ping_ok iovt-d 10.5.0.254
+check "802.1ad: VF3's C-VLAN 5 inside S-VLAN 30 reaches the PF" ping_ok iovt-d 192.0.2.62
 d_mac=$(ip netns exec iovt-d cat /sys/class/net/iovnic0v3/address)
 cap pf - iovnic0 --src "$d_mac" --vlan 30 --tpid 0x88a8
 cap_send iovt-d iovnic0v3 --dst ff:ff:ff:ff:ff:ff --count 3
@@ -74,16 +74,16 @@ ip -n iovt-a addr add 203.0.113.1/24 dev iovnic0v0
 check "VLAN 10 does not reach S-VLAN 30 (same subnet)" not ping_ok iovt-a 203.0.113.254
 
 # VLANs a VF joins itself (no port VLAN): filters per (MAC, VLAN)
-ns_add iovt-e iovnic0v4 10.99.0.4/24
-ns_add iovt-f iovnic0v5 10.100.0.5/24
+ns_add iovt-e iovnic0v4 192.0.2.68/26
+ns_add iovt-f iovnic0v5 192.0.2.133/26
 ip -n iovt-e link add link iovnic0v4 name iovnic0v4.100 type vlan id 100
-ip -n iovt-e addr add 10.100.0.4/24 dev iovnic0v4.100
+ip -n iovt-e addr add 192.0.2.132/26 dev iovnic0v4.100
 ip -n iovt-e link set iovnic0v4.100 up
 ip link add link iovnic0 name iovnic0.100 type vlan id 100
-ip addr add 10.100.0.254/24 dev iovnic0.100
+ip addr add 192.0.2.190/26 dev iovnic0.100
 ip link set iovnic0.100 up
-check "VF4's own VLAN 100 reaches the PF's VLAN 100" ping_ok iovt-e 10.100.0.254
-check "untagged VF5 cannot reach VLAN 100" not ping_ok iovt-f 10.100.0.4
+check "VF4's own VLAN 100 reaches the PF's VLAN 100" ping_ok iovt-e 192.0.2.190
+check "untagged VF5 cannot reach VLAN 100" not ping_ok iovt-f 192.0.2.132
 e_mac=$(ip netns exec iovt-e cat /sys/class/net/iovnic0v4/address)
 vlan100_to_vf4() {
 	cap e iovt-e iovnic0v4 --dst "$e_mac" --vlan 100
