@@ -196,7 +196,7 @@ void iovnic_vport_sync_filters(struct iovnic_vport *vport)
 {
 	struct iovnic_sync sy = { .vport = vport };
 	struct iovnic_filter *f, *tmp;
-	unsigned int vid, nvids = 0, i;
+	unsigned int vid, nvids = 0, i, over = 0;
 	u16 *vids = NULL;
 
 	lockdep_assert_held(&vport->hw->lock);
@@ -223,11 +223,13 @@ void iovnic_vport_sync_filters(struct iovnic_vport *vport)
 		vid = 1;
 		for_each_set_bit_from(vid, vport->vlans, VLAN_N_VID) {
 			if (nvids > sy.quota.vlans)
-				sy.refused++;
+				over++;		/* a VLAN over quota */
 			else
 				vids[nvids++] = vid;
 		}
 	}
+	/* every address it wants in a VLAN over quota is refused */
+	sy.refused += over * (1 + vport->uc_count + vport->mc_count);
 	for (i = 0; i < nvids; i++)
 		iovnic_filter_want(&sy, vport->mac, vids[i], i == 0);
 	iovnic_filter_want_list(&sy, (const u8 (*)[ETH_ALEN])vport->uc,
