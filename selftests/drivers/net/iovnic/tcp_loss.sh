@@ -124,6 +124,7 @@ check "baseline: VF0 pings the PF" ping_ok iovt-a 192.0.2.254
 # this one reached where that is less (a debug kernel under TCG sends a few
 # Mbit/s), so that it always drops
 stream "no loss: VF0 -> VF1" iovt-b iovt-a 192.0.2.2 0 2
+free=${STREAM_MBPS:-0}
 cap=$(python3 -c "print(max(1, min(10, int(${STREAM_MBPS:-0} / 3))))")
 log "policer cap: $cap Mbit/s"
 
@@ -186,14 +187,22 @@ inb ethtool -C iovnic0v1 rx-usecs 2000
 ina ethtool -K iovnic0v0 tso off gso off
 check_eq "receiver RX ring 64" 64 \
 	"$(inb ethtool -g iovnic0v1 | awk '$1 == "RX:" { v = $2 } END { print v }')"
+# A sender that manages less than 100 Mbit/s unhindered (a debug kernel
+# under TCG: about 10) cannot fill the ring: there the streams must still
+# run, and the overflow points skip, saying so.
+slow=$(python3 -c "print(int($free < 100))")
 miss0=$(inb cat /sys/class/net/iovnic0v1/statistics/rx_missed_errors)
 for i in 1 2; do
 	stream "ring 64, -P 4: stream $i/2 VF0 -> VF1 retransmits" \
-		iovt-b iovt-a 192.0.2.2 1 3 -P 4
+		iovt-b iovt-a 192.0.2.2 $((!slow)) 3 -P 4
 done
 miss=$(($(inb cat /sys/class/net/iovnic0v1/statistics/rx_missed_errors) - miss0))
 log "ring of 64: $miss frames dropped"
-check "ring 64: overflow drops counted (rx_missed_errors)" test "$miss" -gt 0
+if [ "$slow" = 1 ] && [ "$miss" = 0 ]; then
+	ktap_test_skip "ring 64: overflow drops counted (the sender manages only $free Mbit/s)"
+else
+	check "ring 64: overflow drops counted (rx_missed_errors)" test "$miss" -gt 0
+fi
 inb ethtool -G iovnic0v1 rx 1024
 inb ethtool -C iovnic0v1 rx-usecs 0
 ina ethtool -K iovnic0v0 tso on gso on

@@ -8,6 +8,7 @@
   vfnl.py IFNAME VF spoofchk 0|1
   vfnl.py IFNAME VF trust 0|1
   vfnl.py IFNAME VF state N
+  vfnl.py IFNAME VF rss_query 0|1             (IFLA_VF_RSS_QUERY_EN)
 
 VF is taken as a signed number and sent as u32, so -1 reaches the kernel.
 Prints OK or the errno name the kernel answered with.
@@ -26,7 +27,7 @@ IFLA_VFINFO_LIST = 22
 IFLA_VF_INFO = 1
 NLA_F_NESTED = 0x8000
 VF_ATTR = {"mac": 1, "vlan": 12, "spoofchk": 4, "state": 5, "rate": 6,
-           "trust": 9}
+           "rss_query": 7, "trust": 9}
 IFLA_VF_VLAN_INFO = 1
 
 
