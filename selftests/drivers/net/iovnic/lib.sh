@@ -229,6 +229,18 @@ ns_add() {
 	ip -n "$1" link set "$2" up
 }
 
+# vf_nets N: N VFs of iovnic0, VF i in namespace iovt-i as 192.0.2.(i+1)/24,
+# the PF up without IPv6 (no chatter of its own in the counts)
+vf_nets() {
+	local i
+	iov_set_vfs "$1"
+	sysctl -qw net.ipv6.conf.iovnic0.disable_ipv6=1
+	ip link set iovnic0 up
+	for ((i = 0; i < $1; i++)); do
+		ns_add "iovt-$i" "iovnic0v$i" "192.0.2.$((i + 1))/24"
+	done
+}
+
 # ping_ok NS DST: a few pings from NS (or the initial ns if NS is "-")
 ping_ok() {
 	if [ "$1" = "-" ]; then

@@ -16,12 +16,7 @@ ktap_print_header
 ktap_set_plan 40
 dmesg_mark
 iov_load total_vfs=4
-iov_set_vfs 4
-sysctl -qw net.ipv6.conf.iovnic0.disable_ipv6=1
-ip link set iovnic0 up
-for i in 0 1 2 3; do
-	ns_add "iovt-$i" "iovnic0v$i" "192.0.2.$((i + 1))/24"
-done
+vf_nets 4
 # VF1 and VF2 also meet in VLAN 100
 for i in 1 2; do
 	ip -n "iovt-$i" link add link "iovnic0v$i" name "v$i.100" type vlan id 100
@@ -62,8 +57,11 @@ others() { echo "$(held 1) $(held 2) $(held 3)"; }
 others_kept() {
 	local now
 	now=$(others)
-	[[ $now =~ ^[0-9]+/0\ [0-9]+/0\ [0-9]+/0$ ]] && same "$base_others" "$now" ||
-		{ log "VF1-3 before: $base_others, now: $now"; return 1; }
+	if [[ $now =~ ^[0-9]+/0\ [0-9]+/0\ [0-9]+/0$ ]] && same "$base_others" "$now"; then
+		return 0
+	fi
+	log "VF1-3 before: $base_others, now: $now"
+	return 1
 }
 # same WANT NOW: NOW is WANT, and WANT has the counters
 same() {
@@ -191,8 +189,8 @@ check_eq "VLAN flood: 8 VLAN devices, the 9th and all later ones ENOSPC" \
 	"8 9 $(errno_name "$err" 1) 4086" "$nvlan ${first:-none} ENOSPC $enospc"
 settle
 log "VLAN flood: VF0 holds $(filters 0), refused $(over 0), switch_filters $(sw)"
-check "VLAN flood: VF0 holds at most $UNTRUSTED_MAX entries, refuses the rest" \
-	eval 'le "$(filters 0)" $UNTRUSTED_MAX && test "$(over 0)" -gt 0'
+capped() { le "$(filters 0)" "$UNTRUSTED_MAX" && test "$(over 0)" -gt 0; }
+check "VLAN flood: VF0 holds at most $UNTRUSTED_MAX entries, refuses the rest" capped
 check_eq "VLAN flood: held + over quota = asked" "$want" "$(accounted)"
 
 # --- 4. promisc on/off 50 times, and left on
@@ -247,8 +245,8 @@ check_eq "untrusted promiscuous VF0 gets none of VF1's frames to VF2's old MAC" 
 ip link set iovnic0 vf 0 trust on
 settle
 log "trusted: VF0 holds $(filters 0), refused $(over 0), switch_filters $(sw)"
-check "trust on: VF0's entries grow above $UNTRUSTED_MAX, to at most $TRUSTED_MAX" \
-	eval 'le $((UNTRUSTED_MAX + 1)) "$(filters 0)" && le "$(filters 0)" $TRUSTED_MAX'
+grown() { le $((UNTRUSTED_MAX + 1)) "$(filters 0)" && le "$(filters 0)" "$TRUSTED_MAX"; }
+check "trust on: VF0's entries grow above $UNTRUSTED_MAX, to at most $TRUSTED_MAX" grown
 check_eq "trust on: held + over quota = asked (fewer refused)" "$want" "$(accounted)"
 check_eq "trust on: switch_filters = the sum of every vport's vport_filters" \
 	"$(sw)" "$(sum_filters)"
@@ -262,8 +260,8 @@ check_eq "trust on: a 9th VLAN device (VLAN 100) joins" OK \
 ip -n iovt-0 addr add 198.51.100.1/24 dev v0.100
 ip -n iovt-0 link set v0.100 up
 settle
-check "trust on: VF0 pings VF1, untagged and in VLAN 100" \
-	eval 'ping_ok iovt-0 192.0.2.2 && ping_ok iovt-0 198.51.100.2'
+vf0_ping2() { ping_ok iovt-0 192.0.2.2 && ping_ok iovt-0 198.51.100.2; }
+check "trust on: VF0 pings VF1, untagged and in VLAN 100" vf0_ping2
 
 ip link set iovnic0 vf 0 trust off
 want=$(asked)

@@ -8,12 +8,7 @@ ktap_print_header
 ktap_set_plan 30
 dmesg_mark
 iov_load total_vfs=4
-iov_set_vfs 4
-sysctl -qw net.ipv6.conf.iovnic0.disable_ipv6=1
-ip link set iovnic0 up
-for i in 0 1 2 3; do
-	ns_add "iovt-$i" "iovnic0v$i" "192.0.2.$((i + 1))/24"
-done
+vf_nets 4
 m0=$(mac_of iovt-0 iovnic0v0)
 m1=$(mac_of iovt-1 iovnic0v1)
 

@@ -210,24 +210,23 @@ alive "ring 64"
 
 # --- 5: netem loss 2% on VF0's egress (data forward, ACKs reverse), then on
 # VF1's (ACKs forward, data reverse)
-ina tc qdisc add dev iovnic0v0 root netem loss 2%
-stream "netem on VF0: VF0 -> VF1 data lost, retransmits" \
-	iovt-b iovt-a 192.0.2.2 1 2
-stream "netem on VF0: VF1 -> VF0 (-R) ACKs lost, data arrives" \
-	iovt-b iovt-a 192.0.2.2 0 2 -R
-d=$(netem_drops iovt-a iovnic0v0)
-log "netem on VF0 dropped $d frames"
-check "netem on VF0: frames dropped" test "${d:-0}" -gt 0
-ina tc qdisc del dev iovnic0v0 root
-inb tc qdisc add dev iovnic0v1 root netem loss 2%
-stream "netem on VF1: VF0 -> VF1 ACKs lost, data arrives" \
-	iovt-b iovt-a 192.0.2.2 0 2
-stream "netem on VF1: VF1 -> VF0 (-R) data lost, retransmits" \
-	iovt-b iovt-a 192.0.2.2 1 2 -R
-d=$(netem_drops iovt-b iovnic0v1)
-log "netem on VF1 dropped $d frames"
-check "netem on VF1: frames dropped" test "${d:-0}" -gt 0
-inb tc qdisc del dev iovnic0v1 root
+# netem_case VF NS DEV FWD REV: streams VF0 -> VF1 and back (-R) with netem
+# on DEV in NS; FWD and REV: 1 where that direction loses data
+netem_case() {
+	local vf=$1 ns=$2 dev=$3 fwd=$4 rev=$5 d
+	local what=("ACKs lost, data arrives" "data lost, retransmits")
+	ip netns exec "$ns" tc qdisc add dev "$dev" root netem loss 2%
+	stream "netem on $vf: VF0 -> VF1 ${what[fwd]}" \
+		iovt-b iovt-a 192.0.2.2 "$fwd" 2
+	stream "netem on $vf: VF1 -> VF0 (-R) ${what[rev]}" \
+		iovt-b iovt-a 192.0.2.2 "$rev" 2 -R
+	d=$(netem_drops "$ns" "$dev")
+	log "netem on $vf dropped $d frames"
+	check "netem on $vf: frames dropped" test "${d:-0}" -gt 0
+	ip netns exec "$ns" tc qdisc del dev "$dev" root
+}
+netem_case VF0 iovt-a iovnic0v0 1 0
+netem_case VF1 iovt-b iovnic0v1 0 1
 alive "netem"
 
 # --- 6: VF0 <-> the PF (initial namespace), the policer on VF0; the PF's
