@@ -32,6 +32,7 @@ static const char iovnic_vport_stat_names[][ETH_GSTRING_LEN] = {
 	"vport_tx_link_down",
 	"vport_rx_link_down",
 	"vport_rx_ring_full",
+	"vport_rx_not_forwardable",
 };
 
 static_assert(ARRAY_SIZE(iovnic_vport_stat_names) == IOVNIC_VPORT_NSTATS);

@@ -119,6 +119,7 @@ struct iovnic_vport_stats {
 	u64 tx_link_down;
 	u64 rx_link_down;
 	u64 rx_ring_full;
+	u64 rx_not_forwardable;		/* over the receiver's MTU, ... */
 	struct u64_stats_sync syncp;
 };
 

@@ -385,7 +385,9 @@ static void iovnic_get_stats64(struct net_device *dev,
 		st->tx_bytes += q.tx_bytes;
 	}
 	iovnic_vport_get_stats(priv->vport, &vs);
-	st->rx_dropped += vs.rx_dropped - vs.rx_ring_full;
+	/* the core counts what it refused to forward in its own rx_dropped */
+	st->rx_dropped += vs.rx_dropped - vs.rx_ring_full -
+			  vs.rx_not_forwardable;
 	st->rx_missed_errors = vs.rx_ring_full;
 	st->tx_dropped = vs.tx_dropped;
 	st->multicast = vs.multicast;

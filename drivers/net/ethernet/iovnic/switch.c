@@ -30,6 +30,7 @@ enum iovnic_drop {
 	IOVNIC_DROP_RX,			/* no receiver, clone failed, ... */
 	IOVNIC_DROP_RX_LINK,		/* receiver's link state is down */
 	IOVNIC_DROP_RX_RING,		/* receive ring full */
+	IOVNIC_DROP_RX_FWD,		/* refused by the core (MTU, ...) */
 	IOVNIC_DROP_TX,			/* malformed */
 	IOVNIC_DROP_TX_LINK,		/* sender's link state is down */
 	IOVNIC_DROP_TX_SPOOF,		/* source MAC not the VF's */
@@ -53,6 +54,9 @@ static void iovnic_count_drop(struct iovnic_vport *vport,
 		break;
 	case IOVNIC_DROP_RX_RING:
 		s->rx_ring_full++;
+		break;
+	case IOVNIC_DROP_RX_FWD:
+		s->rx_not_forwardable++;
 		break;
 	case IOVNIC_DROP_TX_LINK:
 		s->tx_link_down++;
@@ -769,8 +773,8 @@ static void iovnic_deliver(struct iovnic_vport *dst, struct sk_buff *skb)
 	if (READ_ONCE(dst->pvlan.vid))
 		__vlan_hwaccel_clear_tag(skb);
 	if (____dev_forward_skb(dev, skb, true)) {
-		iovnic_count_drop(dst, IOVNIC_DROP_RX);
-		return;		/* freed and counted by the core */
+		iovnic_count_drop(dst, IOVNIC_DROP_RX_FWD);
+		return;		/* freed, and counted by the core too */
 	}
 	if (unlikely(ptr_ring_produce(&q->ring, skb))) {
 		atomic64_inc(&q->ring_full);
