@@ -30,6 +30,11 @@ iov_set_vfs 2
 ns_add iovt-a iovnic0v0 192.0.2.1/24
 ip -n iovt-a addr add 198.51.100.1/24 dev iovnic0v0
 sysctl -qw net.ipv6.conf.iovnic0v1.disable_ipv6=1
+# PF and VF 1 share this namespace: each answers ARP only for its own
+# address, or VF 0 may learn VF 1's MAC for the PF's address (and send
+# what the PF's queues should count to VF 1)
+sysctl -qw net.ipv4.conf.iovnic0.arp_ignore=1
+sysctl -qw net.ipv4.conf.iovnic0v1.arp_ignore=1
 ip addr add 198.51.100.2/24 dev iovnic0v1
 ip link set iovnic0v1 up
 
