@@ -233,10 +233,16 @@ static int iovnic_find_free_domain(void)
  * /sys/kernel/debug/iovnic/iovnic<P>/fail_queue_alloc makes the next N
  * queue allocations (a ring for ethtool -L, a ring resize for -G) fail
  * with ENOMEM, so tests can show that a failed reconfiguration leaves the
- * old one running.
+ * old one running.  fail_queue_alloc_after lets so many allocations
+ * succeed first, so that the failure hits a change half-way (the unwind
+ * of the queues already set up).
  */
 int iovnic_hw_fault(struct iovnic_hw *hw)
 {
+	if (!atomic_read(&hw->fail_queue_alloc))
+		return 0;
+	if (atomic_add_unless(&hw->fail_queue_alloc_after, -1, 0))
+		return 0;
 	return atomic_add_unless(&hw->fail_queue_alloc, -1, 0) ? -ENOMEM : 0;
 }
 
@@ -248,6 +254,8 @@ static void iovnic_hw_debugfs_init(struct iovnic_hw *hw)
 	hw->debugfs = debugfs_create_dir(name, iovnic_debugfs_root);
 	debugfs_create_atomic_t("fail_queue_alloc", 0600, hw->debugfs,
 				&hw->fail_queue_alloc);
+	debugfs_create_atomic_t("fail_queue_alloc_after", 0600, hw->debugfs,
+				&hw->fail_queue_alloc_after);
 }
 
 struct iovnic_hw *iovnic_hw_create(unsigned int index, u16 total_vfs)

@@ -265,9 +265,13 @@ struct iovnic_hw {
 	struct iovnic_vport *vports;	/* 1 + total_vfs */
 	DECLARE_HASHTABLE(fdb, IOVNIC_FDB_BITS);
 
-	/* fault injection (debugfs fail_queue_alloc): fail so many setups */
+	/*
+	 * fault injection (debugfs): fail so many queue setups, after
+	 * letting so many succeed
+	 */
 	struct dentry *debugfs;
 	atomic_t fail_queue_alloc;
+	atomic_t fail_queue_alloc_after;
 
 	/* the physical port and the cable to a peer PF (iovnic_wire_lock) */
 	struct pci_dev *pf_pdev;	/* while the PF driver is bound */

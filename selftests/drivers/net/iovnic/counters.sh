@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header
-ktap_set_plan 42
+ktap_set_plan 43
 dmesg_mark
 iov_load total_vfs=4
 iov_set_vfs 4
@@ -186,6 +186,8 @@ check_eq "over VF1's MTU: sent $sent = delivered + VF1's rx_dropped (netdev)" \
 	"$sent" "$(add "$fit" "$(d 1 nd_rx_dropped)")"
 check_eq "over VF1's MTU: sent $sent = delivered + VF1's rx_dropped (vf line)" \
 	"$sent" "$(add "$fit" "$(d 1 vf_rx_dropped)")"
+check_eq "over VF1's MTU: each counted once, as VF1's vport_rx_not_forwardable (no other rx reason)" \
+	"$big 0 0" "$(d 1 vport_rx_not_forwardable) $(d 1 vport_rx_link_down) $(d 1 vport_rx_ring_full)"
 ip -n iovt-0 link set iovnic0v0 mtu 1500
 
 # --- (e) link state disable, sending.  The VF's carrier goes off with its

@@ -7,12 +7,15 @@
 # ring size, the same IRQ vectors, frames on every queue, and "ip link set
 # down/up" (a failed change used to leave every NAPI disabled and the next
 # down hung in napi_disable holding RTNL).  The same change without a fault
-# then succeeds.  Commands that take RTNL are bounded: a hang fails the
-# test instead of stalling it.
+# then succeeds.  fail_queue_alloc_after makes a growth fail half-way (the
+# unwind of the queues already set up).  On a debug kernel (failslab),
+# failnth.py fails every allocation of -L, -G and "ip link set up" in
+# turn: each try leaves the old configuration or the new one.  Commands
+# that take RTNL are bounded: a hang fails the test instead of stalling it.
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header
-ktap_set_plan 69
+ktap_set_plan 79
 dmesg_mark
 iov_load total_vfs=2 num_queues=4
 [ -d /sys/kernel/debug/iovnic ] ||
@@ -242,6 +245,73 @@ for dev in iovnic0 iovnic0v1; do
 	done
 	link "$dev" "$ns" up
 	CUR=up
+done
+
+# A failure half-way through a growth: fail_queue_alloc_after lets the
+# first queue setups succeed, and the unwind must take them down again
+AFTER=/sys/kernel/debug/iovnic/iovnic0/fail_queue_alloc_after
+partial_case() {
+	local dev=$1 updown=$2 after=$3 grow=$4 s0 got what
+	what="$dev $updown: ethtool -L $dev combined $grow, queue setup $((after + 1)) fails"
+	link "$dev" - "$updown"
+	s0=$(state "$dev" -)
+	echo "$after" > "$AFTER"
+	echo 1 > "$FAULT"
+	got="$(err_of ethtool -L "$dev" combined "$grow") pending $(< "$FAULT") $(< "$AFTER")"
+	bail_if_hung
+	got+=" $(state "$dev" -)"
+	[ "$updown" = up ] || link "$dev" - up
+	traffic_ok "$dev" - && got+=" traffic ok"
+	check_eq "$what: ENOMEM, the $after set up are undone, the old queues receive" \
+		"ENOMEM pending 0 0 $s0 traffic ok" "$got"
+	bail_if_hung
+}
+partial_case iovnic0 up 2 8
+partial_case iovnic0v1 down 1 4
+
+# The kernel's own fault injection, on a debug kernel (failslab and the
+# per-task /proc/<pid>/fail-nth): each change's 1st, 2nd, ... allocation
+# fails in turn (failnth.py), and every try must leave the device in the
+# old configuration with an errno, or in the new one; after all that the
+# device still receives on every queue and goes down and up.
+FAILNTH="$(cd "$(dirname "$0")" && pwd)/failnth.py"
+FAILSLAB=/sys/kernel/debug/failslab
+failnth_case() {
+	local dev=$1 what=$2 out
+	shift 2
+	if [ ! -e /proc/self/fail-nth ] || [ ! -d "$FAILSLAB" ]; then
+		ktap_test_skip "$dev: fail-nth sweep of $what (needs CONFIG_FAILSLAB: make check-debug)"
+		return
+	fi
+	out=$(BOUND=1800 bounded python3 "$FAILNTH" "$dev" "$@")
+	bail_if_hung
+	log "$dev $what: $out"
+	[[ $out =~ ^sites\ [1-9][0-9]*\ failed\ [1-9][0-9]*\ errnos\ ENOMEM\ bad\ 0$ ]]
+	check_eq "$dev: fail-nth sweep of $what: every failure is ENOMEM and leaves the old configuration, every success the new one" \
+		0 "$?"
+}
+if [ -d "$FAILSLAB" ]; then
+	echo N > "$FAILSLAB/ignore-gfp-wait"	# GFP_KERNEL allocations too
+	echo 0 > "$FAILSLAB/verbose"		# no stack dump per failure
+fi
+declare -A FN_GROW=([iovnic0]=8 [iovnic0v1]=4)
+for dev in iovnic0 iovnic0v1; do
+	s_fn0=$(state "$dev" - names)
+	failnth_case "$dev" "ethtool -L combined ${FN_GROW[$dev]} (up)" L "${FN_GROW[$dev]}"
+	failnth_case "$dev" "ethtool -G rx 256 (up)" G 256
+	link "$dev" - down
+	failnth_case "$dev" "ip link set up" up
+	link "$dev" - up
+	if [ -e /proc/self/fail-nth ] && [ -d "$FAILSLAB" ]; then
+		got="$(state "$dev" - names)"
+		traffic_ok "$dev" - && got+=" traffic ok"
+		got+=" $(link "$dev" - down && echo down) $(link "$dev" - up && echo up)"
+		bail_if_hung
+		check_eq "$dev: after the sweeps: the old configuration receives on every queue, down and up work" \
+			"$s_fn0 traffic ok down up" "$got"
+	else
+		ktap_test_skip "$dev: after the fail-nth sweeps (needs CONFIG_FAILSLAB)"
+	fi
 done
 
 # shrinking allocates nothing: it succeeds with a fault pending, which the
