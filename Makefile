@@ -47,6 +47,10 @@ run: setup build-6.12
 check: setup build-all
 	scripts/check
 
+# The device/driver boundary on the sources (make check runs it too).
+lint:
+	scripts/layers
+
 # The debug kernel: built once into /var/cache/iovnic/debug-kernel (~20 min).
 debug-kernel: setup
 	scripts/debug-kernel

@@ -42,8 +42,6 @@ static inline void iovnic_compat_napi_link(struct net_device *dev,
 
 /* Per-queue statistics over netdev netlink (qstats, 6.10+). */
 #ifdef IOVNIC_HAVE_QSTATS
-extern const struct netdev_stat_ops iovnic_stat_ops;
-
 static inline void iovnic_compat_set_stat_ops(struct net_device *dev)
 {
 	dev->stat_ops = &iovnic_stat_ops;
@@ -54,11 +52,11 @@ static inline void iovnic_compat_set_stat_ops(struct net_device *dev)
 }
 #endif
 
-/* RSS get/set: one parameter struct since 6.8, separate arguments before. */
-int iovnic_get_rss(struct net_device *dev, u32 *indir, u8 *key, u8 *hfunc);
-int iovnic_set_rss(struct net_device *dev, const u32 *indir, const u8 *key,
-		   u8 hfunc, struct netlink_ext_ack *extack);
-
+/*
+ * RSS get/set: one parameter struct since 6.8, separate arguments before.
+ * Kernel-API shims only: what they call is declared in iovnic.h, which
+ * includes this header last.
+ */
 #ifdef IOVNIC_HAVE_RXFH_PARAM
 static inline int iovnic_compat_get_rxfh(struct net_device *dev,
 					 struct ethtool_rxfh_param *p)

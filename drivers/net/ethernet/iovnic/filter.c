@@ -4,8 +4,8 @@
  * read under RCU on the data path and changed under hw->lock.
  *
  * A vport's filters are derived from what its owner asked for: its own
- * MAC, the secondary unicast and multicast lists of its netdev
- * (ndo_set_rx_mode) and the VLANs it joined (ndo_vlan_rx_add_vid), or only
+ * MAC, its secondary unicast and multicast addresses
+ * (iovnic_vport_set_rx_mode) and the VLANs it joined, or only
  * its port VLAN when the PF set one.  iovnic_vport_sync_filters() makes the
  * table match that wish, touching only the entries that change.
  *
@@ -204,7 +204,7 @@ void iovnic_vport_sync_filters(struct iovnic_vport *vport)
 	iovnic_vport_quota(vport, &sy.quota);
 	list_for_each_entry(f, &vport->filters, list)
 		f->stale = true;
-	if (!rcu_access_pointer(vport->netdev))
+	if (!vport->owner)
 		goto out;
 
 	/* the VLANs its filters are in: its port VLAN, or 0 and those joined */
@@ -318,7 +318,7 @@ int iovnic_vport_set_pvlan(struct iovnic_vport *vport,
 	int err = 0;
 
 	mutex_lock(&hw->lock);
-	if (rcu_access_pointer(vport->netdev) &&
+	if (vport->owner &&
 	    iovnic_mac_taken(vport, vport->mac, pv->vid)) {
 		err = -EADDRINUSE;
 		goto out;
@@ -373,59 +373,16 @@ void iovnic_vport_set_trust(struct iovnic_vport *vport, bool on)
 	mutex_unlock(&vport->hw->lock);
 }
 
-static void iovnic_copy_addrs(struct netdev_hw_addr_list *list,
-			      u8 (*addrs)[ETH_ALEN])
-{
-	struct netdev_hw_addr *ha;
-	unsigned int n = 0;
-
-	netdev_hw_addr_list_for_each(ha, list)
-		ether_addr_copy(addrs[n++], ha->addr);
-}
-
 /*
- * ndo_set_rx_mode runs under the address list spinlock; the filter table
- * is changed here, in process context, from a snapshot of the lists.  The
- * snapshot's memory is allocated outside the spinlock (GFP_KERNEL); if it
- * cannot be, the table keeps the last snapshot.
+ * The owner's receive mode: its secondary unicast and multicast addresses
+ * (the vport takes the arrays, and frees them with the next ones),
+ * promiscuous and all-multicast requests.  Process context.
  */
-void iovnic_rx_mode_work(struct work_struct *work)
+void iovnic_vport_set_rx_mode(struct iovnic_vport *vport,
+			      u8 (*uc)[ETH_ALEN], unsigned int uc_count,
+			      u8 (*mc)[ETH_ALEN], unsigned int mc_count,
+			      bool promisc, bool allmulti)
 {
-	struct iovnic_priv *priv = container_of(work, struct iovnic_priv,
-						rx_mode_work);
-	struct iovnic_vport *vport = priv->vport;
-	struct net_device *dev = priv->netdev;
-	u8 (*uc)[ETH_ALEN] = NULL, (*mc)[ETH_ALEN] = NULL;
-	unsigned int uc_count, mc_count;
-	bool promisc, allmulti;
-
-	for (;;) {
-		netif_addr_lock_bh(dev);
-		uc_count = netdev_hw_addr_list_count(&dev->uc);
-		mc_count = netdev_hw_addr_list_count(&dev->mc);
-		netif_addr_unlock_bh(dev);
-		uc = uc_count ? kmalloc_array(uc_count, ETH_ALEN, GFP_KERNEL) :
-				NULL;
-		mc = mc_count ? kmalloc_array(mc_count, ETH_ALEN, GFP_KERNEL) :
-				NULL;
-		if ((uc_count && !uc) || (mc_count && !mc)) {
-			netdev_warn(dev, "no memory for the address lists\n");
-			goto out;
-		}
-		netif_addr_lock_bh(dev);
-		if (uc_count == netdev_hw_addr_list_count(&dev->uc) &&
-		    mc_count == netdev_hw_addr_list_count(&dev->mc))
-			break;
-		netif_addr_unlock_bh(dev);	/* changed meanwhile */
-		kfree(uc);
-		kfree(mc);
-	}
-	iovnic_copy_addrs(&dev->uc, uc);
-	iovnic_copy_addrs(&dev->mc, mc);
-	promisc = dev->flags & IFF_PROMISC;
-	allmulti = dev->flags & IFF_ALLMULTI;
-	netif_addr_unlock_bh(dev);
-
 	mutex_lock(&vport->hw->lock);
 	swap(vport->uc, uc);
 	swap(vport->mc, mc);
@@ -435,7 +392,6 @@ void iovnic_rx_mode_work(struct work_struct *work)
 	vport->allmulti = allmulti;
 	iovnic_vport_sync_filters(vport);
 	mutex_unlock(&vport->hw->lock);
-out:
 	kfree(uc);
 	kfree(mc);
 }

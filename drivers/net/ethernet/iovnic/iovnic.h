@@ -4,12 +4,23 @@
  *
  * The module has two halves that talk the way a driver talks to hardware:
  *
- *  - the "device" (hw_pci.c, switch.c): one software PCI host bridge per PF
- *    with emulated config space and an SR-IOV capability, and the NIC's
- *    embedded switch (VEB) with its vports, filters and receive queues;
- *  - the drivers (pf.c, vf.c, netdev.c, ethtool.c): the "iovnic" PCI driver
- *    bound to PFs and the "iovnicvf" PCI driver bound to VFs, each creating a
- *    netdev that sends into and receives from its vport.
+ *  - the device: one software PCI host bridge per PF with emulated config
+ *    space and an SR-IOV capability (hw_pci.c), its MSI vectors (irq.c),
+ *    and the NIC's embedded switch (VEB): vports and their receive queues
+ *    (vport.c), forwarding (switch.c), VLANs (vlan.c), the policer
+ *    (policer.c), RSS and VMQ classification (rss.c), interrupt moderation
+ *    (coalesce.c), the (MAC, VLAN) filter table (filter.c) and the physical
+ *    port (wire.c).  It keeps no net_device and knows no PCI driver: a
+ *    driver attaches to a vport with struct iovnic_vport_ops and a cookie,
+ *    and the device calls those (link changed, MAC assigned by the PF) and
+ *    each queue's notify (frames arrived, no vector to raise);
+ *  - the drivers: the "iovnic" PCI driver bound to PFs (pf.c, SR-IOV in
+ *    sriov.c) and the "iovnicvf" one bound to VFs (vf.c), each creating a
+ *    netdev (netdev.c, ethtool.c) that owns NAPI, carrier and RTNL-side
+ *    state, sends into its vport (iovnic_sw_xmit) and polls its queues.
+ *
+ * scripts/layers (make lint, run by make check) keeps the device layer
+ * free of netdevs.
  */
 #ifndef _IOVNIC_H_
 #define _IOVNIC_H_
@@ -26,13 +37,16 @@
 #include <linux/rcupdate.h>
 #include <linux/u64_stats_sync.h>
 
-#include "iovnic_compat.h"
-
 #define IOVNIC_DRV_NAME		"iovnic"
 #define IOVNIC_VF_DRV_NAME	"iovnicvf"
 
-/* IDs of the emulated functions (Red Hat/QEMU virtual-device vendor ID). */
-#define IOVNIC_VENDOR_ID	0x1b36
+/*
+ * IDs of the emulated functions: Red Hat's 1af4 with device IDs from the
+ * 10f0-10ff range QEMU's docs/specs/pci-ids.rst sets aside for experimental
+ * devices (no registration).  virtio-pci matches vendor 1af4 but leaves
+ * any device outside 1000-107f alone (its probe returns ENODEV).
+ */
+#define IOVNIC_VENDOR_ID	0x1af4
 #define IOVNIC_PF_DEVICE_ID	0x10f0
 #define IOVNIC_VF_DEVICE_ID	0x10f1
 
@@ -128,14 +142,17 @@ struct iovnic_vport_stats {
 
 /*
  * A receive queue of a vport.  The switch fills the ring and raises the
- * queue's vector; the owner's NAPI instance for the queue drains it.
+ * queue's vector; the owner polls the ring (NAPI).  A queue without a
+ * vector of its own (or whose vector would fire on this very CPU) calls
+ * the owner's notify() instead, in any context.
  */
 struct iovnic_queue {
 	struct iovnic_vport *vport;
 	u16 idx;
 	bool rx_ready;			/* owner is polling this queue */
 	struct ptr_ring ring;
-	struct napi_struct *napi;
+	void (*notify)(void *ctx);	/* set while the owner set it up */
+	void *ctx;
 	struct irq_data *irqd;		/* the queue's vector, NULL: none */
 	unsigned long irq_flags;	/* IOVNIC_IRQ_* */
 	atomic_t coal_count;		/* frames since the vector was armed */
@@ -193,8 +210,22 @@ struct iovnic_rate {
 };
 
 /*
+ * What the device asks of the driver that owns a vport (the PF or VF
+ * driver bound to the function), as a NIC raises events to its driver.
+ */
+struct iovnic_vport_ops {
+	/* the vport's link went up or down; hw->lock held */
+	void (*link_changed)(void *owner, bool up);
+	/*
+	 * The PF assigned this VF the MAC @addr (the mailbox message of a
+	 * real VF); the owner may refuse with an errno.  RTNL held.
+	 */
+	int (*mac_assigned)(void *owner, const u8 *addr);
+};
+
+/*
  * A switch port.  The device owns it for its whole life; a driver attaches
- * a netdev and a NAPI context to it while bound.
+ * to it while bound, and the device knows the driver only by its ops.
  */
 struct iovnic_vport {
 	struct iovnic_hw *hw;
@@ -215,14 +246,17 @@ struct iovnic_vport {
 	u32 coal_frames;
 	bool rx_ready;			/* owner is up and polling */
 	bool link_up;			/* link state: frames may pass */
+	bool rxhash;			/* owner wants the RSS hash (skb->hash) */
+	u32 max_frame;			/* longest frame the owner takes */
 
 	/*
-	 * The owner's netdev, set while it is registered: written under both
-	 * RTNL and hw->lock (iovnic_vport_attach/detach, called inside the
-	 * owner's register/unregister under RTNL), so holding either keeps
-	 * it registered; the data path reads it under RCU-bh.
+	 * The owner, while attached: written under both RTNL and hw->lock
+	 * (iovnic_vport_attach/detach, called by the driver right after it
+	 * registered its netdev and right after it unregistered it), so
+	 * holding either keeps it attached.  The data path does not use it.
 	 */
-	struct net_device __rcu *netdev;
+	const struct iovnic_vport_ops *ops;
+	void *owner;
 
 	/* receive filters: what the owner asked for (hw->lock) */
 	struct list_head filters;
@@ -276,6 +310,7 @@ struct iovnic_hw {
 	/* the physical port and the cable to a peer PF (iovnic_wire_lock) */
 	struct pci_dev *pf_pdev;	/* while the PF driver is bound */
 	struct iovnic_hw __rcu *peer;
+	bool port_enabled;		/* the PF driver enabled it (up) */
 	bool port_up;
 	atomic64_t wire_tx_packets;
 	atomic64_t wire_tx_bytes;
@@ -340,14 +375,34 @@ void iovnic_irq_free_queue(int irq);
 void iovnic_irq_raise(struct irq_data *irqd);
 bool iovnic_irq_is_local(struct irq_data *irqd);
 
-/* switch.c: the embedded switch's vports and data path */
+/* Why the switch dropped a frame: each bumps rx_dropped or tx_dropped. */
+enum iovnic_drop {
+	IOVNIC_DROP_RX,			/* no receiver, clone failed, ... */
+	IOVNIC_DROP_RX_LINK,		/* receiver's link state is down */
+	IOVNIC_DROP_RX_RING,		/* receive ring full */
+	IOVNIC_DROP_RX_LEN,		/* over the receiver's MTU */
+	IOVNIC_DROP_TX,			/* malformed */
+	IOVNIC_DROP_TX_LINK,		/* sender's link state is down */
+	IOVNIC_DROP_TX_SPOOF,		/* source MAC not the VF's */
+	IOVNIC_DROP_TX_RATE,		/* over max_tx_rate */
+	IOVNIC_DROP_TX_VLAN,		/* tag refused under a port VLAN */
+};
+
+/* vport.c: vports and their queues; switch.c: the switch's data path */
 int iovnic_sw_init(struct iovnic_hw *hw);
 void iovnic_sw_fini(struct iovnic_hw *hw);
 void iovnic_sw_enable_vfs(struct iovnic_hw *hw, u16 num_vfs);
 void iovnic_sw_disable_vfs(struct iovnic_hw *hw);
-int iovnic_vport_attach(struct iovnic_vport *vport, struct net_device *dev);
+int iovnic_vport_attach(struct iovnic_vport *vport,
+			const struct iovnic_vport_ops *ops, void *owner,
+			const u8 *mac, u32 max_frame);
 void iovnic_vport_detach(struct iovnic_vport *vport);
-int iovnic_queue_init(struct iovnic_queue *q, struct napi_struct *napi);
+int iovnic_vport_assign_mac(struct iovnic_vport *vport, const u8 *addr);
+void iovnic_vport_get_mac(struct iovnic_vport *vport, u8 *addr);
+void iovnic_vport_set_max_frame(struct iovnic_vport *vport, u32 len);
+void iovnic_vport_set_rxhash(struct iovnic_vport *vport, bool on);
+int iovnic_queue_init(struct iovnic_queue *q, void (*notify)(void *ctx),
+		      void *ctx);
 void iovnic_queue_fini(struct iovnic_queue *q);
 int iovnic_vport_resize_rings(struct iovnic_vport *vport, unsigned int n,
 			      u32 size);
@@ -363,6 +418,17 @@ void iovnic_vport_set_coalesce(struct iovnic_vport *vport, u32 usecs,
 void iovnic_vport_set_rate(struct iovnic_vport *vport, u32 mbps);
 void iovnic_vport_rss_default(struct iovnic_vport *vport, unsigned int n);
 bool iovnic_sw_xmit(struct iovnic_vport *src, struct sk_buff *skb);
+void iovnic_count_drop(struct iovnic_vport *vport, enum iovnic_drop why);
+
+/* coalesce.c, rss.c, policer.c, vlan.c: what the switch does to a frame */
+void iovnic_queue_coal_init(struct iovnic_queue *q);
+void iovnic_queue_kick(struct iovnic_queue *q);
+struct iovnic_queue *iovnic_rx_queue(struct iovnic_vport *v,
+				     struct sk_buff *skb);
+bool iovnic_rate_allow(struct iovnic_rate *r, unsigned int len);
+bool iovnic_vport_in_vlan(const struct iovnic_vport *v, u16 vid);
+struct sk_buff *iovnic_vlan_ingress(struct iovnic_vport *src,
+				    struct sk_buff *skb);
 void iovnic_stats_sum(const void __percpu *pcpu, unsigned int n, u64 *out);
 void iovnic_vport_get_stats(struct iovnic_vport *vport,
 			    struct iovnic_vport_stats *sum);
@@ -379,14 +445,21 @@ int iovnic_vport_set_pvlan(struct iovnic_vport *vport,
 			   const struct iovnic_port_vlan *pv);
 int iovnic_vport_set_vlan(struct iovnic_vport *vport, u16 vid, bool on);
 void iovnic_vport_set_trust(struct iovnic_vport *vport, bool on);
-void iovnic_rx_mode_work(struct work_struct *work);
+/* an array of MAC addresses, as iovnic_vport_set_rx_mode() takes them */
+typedef u8 iovnic_addr_t[ETH_ALEN];
+void iovnic_vport_set_rx_mode(struct iovnic_vport *vport,
+			      iovnic_addr_t *uc, unsigned int uc_count,
+			      iovnic_addr_t *mc, unsigned int mc_count,
+			      bool promisc, bool allmulti);
 
 /* wire.c: the physical port, link state and the peer cable */
-extern const struct attribute_group *iovnic_pf_dev_groups[];
 void iovnic_wire_pf_bound(struct iovnic_hw *hw, struct pci_dev *pdev);
 void iovnic_wire_pf_unbound(struct iovnic_hw *hw);
 void iovnic_wire_update_link(struct iovnic_hw *hw);
-void iovnic_wire_port_changed(struct iovnic_hw *hw);
+void iovnic_wire_port_enable(struct iovnic_hw *hw, bool on);
+int iovnic_wire_connect(struct iovnic_hw *hw, struct iovnic_hw *other);
+void iovnic_wire_disconnect(struct iovnic_hw *hw);
+struct pci_dev *iovnic_wire_peer_get(struct iovnic_hw *hw);
 void iovnic_vport_update_link(struct iovnic_vport *vport);
 void iovnic_wire_tx(struct iovnic_hw *hw, struct sk_buff *skb);
 void iovnic_sw_wire_rx(struct iovnic_hw *hw, struct sk_buff *skb);
@@ -399,14 +472,15 @@ struct net_device *iovnic_netdev_alloc(struct pci_dev *pdev,
 void iovnic_netdev_free(struct net_device *dev);
 int iovnic_netdev_register(struct net_device *dev);
 void iovnic_netdev_unregister(struct net_device *dev);
-int iovnic_netdev_apply_mac(struct net_device *dev, const u8 *addr);
 int iovnic_netdev_set_queues(struct net_device *dev, unsigned int n);
 int iovnic_netdev_set_ring(struct net_device *dev, u32 size);
 void iovnic_netdev_queue_stats(struct net_device *dev, unsigned int q,
 			       struct iovnic_qstats *sum);
 extern const struct ethtool_ops iovnic_ethtool_ops;
 
-/* pf.c and vf.c */
+/* sriov.c: sriov_configure, ndo_set_vf_* and ndo_get_vf_* */
+int iovnic_sriov_configure(struct pci_dev *pdev, int num_vfs);
+void iovnic_sriov_disable(struct pci_dev *pdev);
 int iovnic_pf_set_vf_mac(struct net_device *dev, int vf, u8 *mac);
 int iovnic_pf_get_vf_config(struct net_device *dev, int vf,
 			    struct ifla_vf_info *ivi);
@@ -420,7 +494,19 @@ int iovnic_pf_set_vf_rate(struct net_device *dev, int vf, int min_rate,
 int iovnic_pf_get_vf_stats(struct net_device *dev, int vf,
 			   struct ifla_vf_stats *st);
 int iovnic_pf_set_vf_rss_query_en(struct net_device *dev, int vf, bool on);
+
+/* pf.c and vf.c: the PCI drivers */
 extern struct pci_driver iovnic_pf_driver;
 extern struct pci_driver iovnic_vf_driver;
+
+/* ethtool.c: what the kernel-API shims of iovnic_compat.h call */
+int iovnic_get_rss(struct net_device *dev, u32 *indir, u8 *key, u8 *hfunc);
+int iovnic_set_rss(struct net_device *dev, const u32 *indir, const u8 *key,
+		   u8 hfunc, struct netlink_ext_ack *extack);
+#ifdef IOVNIC_HAVE_QSTATS
+extern const struct netdev_stat_ops iovnic_stat_ops;
+#endif
+
+#include "iovnic_compat.h"
 
 #endif /* _IOVNIC_H_ */

@@ -44,6 +44,14 @@ static int iovnic_poll(struct napi_struct *napi, int budget)
 	return done;
 }
 
+/* Frames arrived on a queue that raises no vector of its own. */
+static void iovnic_rxq_notify(void *ctx)
+{
+	struct iovnic_rxq *rxq = ctx;
+
+	napi_schedule(&rxq->napi);
+}
+
 static irqreturn_t iovnic_irq(int irq, void *data)
 {
 	struct iovnic_rxq *rxq = data;
@@ -98,7 +106,7 @@ static int iovnic_rxq_setup(struct iovnic_priv *priv, unsigned int i)
 
 	rxq->priv = priv;
 	rxq->q = &priv->vport->queues[i];
-	err = iovnic_queue_init(rxq->q, &rxq->napi);
+	err = iovnic_queue_init(rxq->q, iovnic_rxq_notify, rxq);
 	if (err)
 		return err;
 	if (i) {
@@ -216,16 +224,32 @@ static void iovnic_rx_disable(struct iovnic_priv *priv, unsigned int n)
 	}
 }
 
-/* Carrier from the vport's link state (and, for a PF, both cable ends). */
-static void iovnic_link_changed(struct iovnic_priv *priv)
+/*
+ * Carrier from the vport's link state; a PF enables or disables its port
+ * (both cable ends may change), which tells every vport.
+ */
+static void iovnic_link_changed(struct iovnic_priv *priv, bool up)
 {
 	if (priv->is_vf) {
 		mutex_lock(&priv->hw->lock);
 		iovnic_vport_update_link(priv->vport);
 		mutex_unlock(&priv->hw->lock);
 	} else {
-		iovnic_wire_port_changed(priv->hw);
+		iovnic_wire_port_enable(priv->hw, up);
 	}
+}
+
+/* The device's event: the vport's link changed.  hw->lock held. */
+static void iovnic_vport_link_changed(void *owner, bool up)
+{
+	struct iovnic_priv *priv = owner;
+
+	if (!netif_running(priv->netdev))
+		return;
+	if (up)
+		netif_carrier_on(priv->netdev);
+	else
+		netif_carrier_off(priv->netdev);
 }
 
 static int iovnic_open(struct net_device *dev)
@@ -237,7 +261,7 @@ static int iovnic_open(struct net_device *dev)
 	if (err)
 		return err;
 	iovnic_rx_enable(priv, priv->num_queues);
-	iovnic_link_changed(priv);
+	iovnic_link_changed(priv, true);
 	netif_tx_start_all_queues(dev);
 	return 0;
 }
@@ -249,7 +273,7 @@ static int iovnic_stop(struct net_device *dev)
 	netif_tx_stop_all_queues(dev);
 	netif_carrier_off(dev);
 	if (!priv->is_vf)
-		iovnic_wire_port_changed(priv->hw);
+		iovnic_wire_port_enable(priv->hw, false);
 	iovnic_rx_disable(priv, priv->num_queues);
 	iovnic_irqs_release(priv, 0, priv->num_queues);
 	return 0;
@@ -385,9 +409,7 @@ static void iovnic_get_stats64(struct net_device *dev,
 		st->tx_bytes += q.tx_bytes;
 	}
 	iovnic_vport_get_stats(priv->vport, &vs);
-	/* the core counts what it refused to forward in its own rx_dropped */
-	st->rx_dropped += vs.rx_dropped - vs.rx_ring_full -
-			  vs.rx_not_forwardable;
+	st->rx_dropped += vs.rx_dropped - vs.rx_ring_full;
 	st->rx_missed_errors = vs.rx_ring_full;
 	st->tx_dropped = vs.tx_dropped;
 	st->multicast = vs.multicast;
@@ -433,14 +455,16 @@ static int iovnic_set_mac_address(struct net_device *dev, void *p)
 }
 
 /*
- * The PF sets a VF's MAC: the switch and the VF netdev follow, wherever
- * it lives.  As dev_set_mac_address() does, listeners may veto first,
- * and the address is then an assigned one (addr_assign_type "set"), so
- * udev's MACAddressPolicy leaves it alone.  Under RTNL.
+ * The device's event: the PF set this VF's MAC.  The switch and the VF
+ * netdev follow, wherever it lives.  As dev_set_mac_address() does,
+ * listeners may veto first, and the address is then an assigned one
+ * (addr_assign_type "set"), so udev's MACAddressPolicy leaves it alone.
+ * Under RTNL.
  */
-int iovnic_netdev_apply_mac(struct net_device *dev, const u8 *addr)
+static int iovnic_vport_mac_assigned(void *owner, const u8 *addr)
 {
-	struct iovnic_priv *priv = netdev_priv(dev);
+	struct iovnic_priv *priv = owner;
+	struct net_device *dev = priv->netdev;
 	int err;
 
 	ASSERT_RTNL();
@@ -458,6 +482,94 @@ int iovnic_netdev_apply_mac(struct net_device *dev, const u8 *addr)
 	eth_hw_addr_set(dev, addr);
 	call_netdevice_notifiers(NETDEV_CHANGEADDR, dev);
 	return 0;
+}
+
+static const struct iovnic_vport_ops iovnic_vport_ops = {
+	.link_changed	= iovnic_vport_link_changed,
+	.mac_assigned	= iovnic_vport_mac_assigned,
+};
+
+/* The longest frame the device may deliver to @dev. */
+static u32 iovnic_max_frame(const struct net_device *dev)
+{
+	return READ_ONCE(dev->mtu) + ETH_HLEN + VLAN_HLEN;
+}
+
+static int iovnic_change_mtu(struct net_device *dev, int mtu)
+{
+	struct iovnic_priv *priv = netdev_priv(dev);
+
+	/* a smaller MTU applies at once; frames in flight may still be big */
+	WRITE_ONCE(dev->mtu, mtu);
+	iovnic_vport_set_max_frame(priv->vport, iovnic_max_frame(dev));
+	return 0;
+}
+
+static int iovnic_set_features(struct net_device *dev,
+			       netdev_features_t features)
+{
+	struct iovnic_priv *priv = netdev_priv(dev);
+
+	iovnic_vport_set_rxhash(priv->vport, features & NETIF_F_RXHASH);
+	return 0;
+}
+
+static void iovnic_copy_addrs(struct netdev_hw_addr_list *list,
+			      u8 (*addrs)[ETH_ALEN])
+{
+	struct netdev_hw_addr *ha;
+	unsigned int n = 0;
+
+	netdev_hw_addr_list_for_each(ha, list)
+		ether_addr_copy(addrs[n++], ha->addr);
+}
+
+/*
+ * ndo_set_rx_mode runs under the address list spinlock; the device's
+ * filters are changed here, in process context, from a snapshot of the
+ * lists.  The snapshot's memory is allocated outside the spinlock
+ * (GFP_KERNEL); if it cannot be, the device keeps the last snapshot.
+ */
+static void iovnic_rx_mode_work(struct work_struct *work)
+{
+	struct iovnic_priv *priv = container_of(work, struct iovnic_priv,
+						rx_mode_work);
+	struct net_device *dev = priv->netdev;
+	u8 (*uc)[ETH_ALEN] = NULL, (*mc)[ETH_ALEN] = NULL;
+	unsigned int uc_count, mc_count;
+	bool promisc, allmulti;
+
+	for (;;) {
+		netif_addr_lock_bh(dev);
+		uc_count = netdev_hw_addr_list_count(&dev->uc);
+		mc_count = netdev_hw_addr_list_count(&dev->mc);
+		netif_addr_unlock_bh(dev);
+		uc = uc_count ? kmalloc_array(uc_count, ETH_ALEN, GFP_KERNEL) :
+				NULL;
+		mc = mc_count ? kmalloc_array(mc_count, ETH_ALEN, GFP_KERNEL) :
+				NULL;
+		if ((uc_count && !uc) || (mc_count && !mc)) {
+			netdev_warn(dev, "no memory for the address lists\n");
+			kfree(uc);
+			kfree(mc);
+			return;
+		}
+		netif_addr_lock_bh(dev);
+		if (uc_count == netdev_hw_addr_list_count(&dev->uc) &&
+		    mc_count == netdev_hw_addr_list_count(&dev->mc))
+			break;
+		netif_addr_unlock_bh(dev);	/* changed meanwhile */
+		kfree(uc);
+		kfree(mc);
+	}
+	iovnic_copy_addrs(&dev->uc, uc);
+	iovnic_copy_addrs(&dev->mc, mc);
+	promisc = dev->flags & IFF_PROMISC;
+	allmulti = dev->flags & IFF_ALLMULTI;
+	netif_addr_unlock_bh(dev);
+
+	iovnic_vport_set_rx_mode(priv->vport, uc, uc_count, mc, mc_count,
+				 promisc, allmulti);
 }
 
 static void iovnic_set_rx_mode(struct net_device *dev)
@@ -503,6 +615,8 @@ static const struct net_device_ops iovnic_vf_netdev_ops = {
 	.ndo_get_stats64	= iovnic_get_stats64,
 	.ndo_get_port_parent_id	= iovnic_get_port_parent_id,
 	.ndo_set_rx_mode	= iovnic_set_rx_mode,
+	.ndo_change_mtu		= iovnic_change_mtu,
+	.ndo_set_features	= iovnic_set_features,
 	.ndo_vlan_rx_add_vid	= iovnic_vlan_rx_add_vid,
 	.ndo_vlan_rx_kill_vid	= iovnic_vlan_rx_kill_vid,
 };
@@ -516,6 +630,8 @@ static const struct net_device_ops iovnic_pf_netdev_ops = {
 	.ndo_get_stats64	= iovnic_get_stats64,
 	.ndo_get_port_parent_id	= iovnic_get_port_parent_id,
 	.ndo_set_rx_mode	= iovnic_set_rx_mode,
+	.ndo_change_mtu		= iovnic_change_mtu,
+	.ndo_set_features	= iovnic_set_features,
 	.ndo_vlan_rx_add_vid	= iovnic_vlan_rx_add_vid,
 	.ndo_vlan_rx_kill_vid	= iovnic_vlan_rx_kill_vid,
 	.ndo_set_vf_mac		= iovnic_pf_set_vf_mac,
@@ -629,7 +745,10 @@ int iovnic_netdev_register(struct net_device *dev)
 	rtnl_lock();
 	err = register_netdevice(dev);
 	if (!err) {
-		err = iovnic_vport_attach(priv->vport, dev);
+		iovnic_vport_set_rxhash(priv->vport,
+					dev->features & NETIF_F_RXHASH);
+		err = iovnic_vport_attach(priv->vport, &iovnic_vport_ops, priv,
+					  dev->dev_addr, iovnic_max_frame(dev));
 		if (err)
 			unregister_netdevice(dev);
 	}

@@ -1,220 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The "iovnic" PCI driver: binds PFs, creates the PF netdev, enables VFs
- * through sriov_configure and configures them (ip link set <pf> vf N ...).
+ * The "iovnic" PCI driver: binds PFs and creates the PF netdev; SR-IOV
+ * is in sriov.c.
  */
 #include <linux/module.h>
 #include <linux/pci.h>
-#include <linux/rtnetlink.h>
 
 #include "iovnic.h"
-
-/*
- * The vport of VF @vf, or NULL if there is no such VF.  The ndo_set_vf_*
- * run under RTNL, as do SR-IOV enable and disable (num_vfs, the VFs'
- * config reset), and the VF netdev's registration (vport->netdev).
- */
-static struct iovnic_vport *iovnic_pf_vf_vport(struct net_device *dev,
-					       int vf)
-{
-	struct iovnic_priv *priv = netdev_priv(dev);
-
-	ASSERT_RTNL();
-	if (vf < 0 || vf >= priv->hw->num_vfs)
-		return NULL;
-	return &priv->hw->vports[IOVNIC_VF_VPORT(vf)];
-}
-
-int iovnic_pf_set_vf_mac(struct net_device *dev, int vf, u8 *mac)
-{
-	struct iovnic_vport *vport = iovnic_pf_vf_vport(dev, vf);
-	struct net_device *vf_dev;
-	int err;
-
-	if (!vport)
-		return -EINVAL;
-	if (is_multicast_ether_addr(mac) || is_zero_ether_addr(mac))
-		return -EINVAL;
-
-	vf_dev = rtnl_dereference(vport->netdev);
-	if (vf_dev) {
-		err = iovnic_netdev_apply_mac(vf_dev, mac);
-		if (err)
-			return err;
-	}
-	ether_addr_copy(vport->vf.mac, mac);
-	WRITE_ONCE(vport->vf.mac_set, true);
-	return 0;
-}
-
-int iovnic_pf_set_vf_vlan(struct net_device *dev, int vf, u16 vlan, u8 qos,
-			  __be16 proto)
-{
-	struct iovnic_vport *vport = iovnic_pf_vf_vport(dev, vf);
-	struct iovnic_port_vlan pv = {
-		.vid = vlan, .qos = qos, .proto = proto,
-	};
-
-	if (!vport || vlan >= VLAN_N_VID || qos > 7)
-		return -EINVAL;
-	if (proto != htons(ETH_P_8021Q) && proto != htons(ETH_P_8021AD))
-		return -EPROTONOSUPPORT;
-	if (!vlan && qos)
-		return -EINVAL;		/* a priority needs a VLAN */
-	if (!vlan)
-		pv.proto = htons(ETH_P_8021Q);
-	return iovnic_vport_set_pvlan(vport, &pv);
-}
-
-int iovnic_pf_set_vf_spoofchk(struct net_device *dev, int vf, bool on)
-{
-	struct iovnic_vport *vport = iovnic_pf_vf_vport(dev, vf);
-
-	if (!vport)
-		return -EINVAL;
-	WRITE_ONCE(vport->vf.spoofchk, on);
-	return 0;
-}
-
-int iovnic_pf_set_vf_trust(struct net_device *dev, int vf, bool on)
-{
-	struct iovnic_vport *vport = iovnic_pf_vf_vport(dev, vf);
-
-	if (!vport)
-		return -EINVAL;
-	iovnic_vport_set_trust(vport, on);
-	return 0;
-}
-
-/* Recorded and reported, as ixgbe does: the PF's RSS setup is not shared. */
-int iovnic_pf_set_vf_rss_query_en(struct net_device *dev, int vf, bool on)
-{
-	struct iovnic_vport *vport = iovnic_pf_vf_vport(dev, vf);
-
-	if (!vport)
-		return -EINVAL;
-	vport->vf.rss_query_en = on;
-	return 0;
-}
-
-int iovnic_pf_set_vf_link_state(struct net_device *dev, int vf, int state)
-{
-	struct iovnic_vport *vport = iovnic_pf_vf_vport(dev, vf);
-	struct iovnic_hw *hw = ((struct iovnic_priv *)netdev_priv(dev))->hw;
-
-	if (!vport)
-		return -EINVAL;
-	if (state != IFLA_VF_LINK_STATE_AUTO &&
-	    state != IFLA_VF_LINK_STATE_ENABLE &&
-	    state != IFLA_VF_LINK_STATE_DISABLE)
-		return -EINVAL;
-	mutex_lock(&hw->lock);
-	vport->vf.link_state = state;
-	iovnic_vport_update_link(vport);
-	mutex_unlock(&hw->lock);
-	return 0;
-}
-
-int iovnic_pf_set_vf_rate(struct net_device *dev, int vf, int min_rate,
-			  int max_rate)
-{
-	struct iovnic_vport *vport = iovnic_pf_vf_vport(dev, vf);
-
-	if (!vport || min_rate < 0 || max_rate < 0)
-		return -EINVAL;
-	if (min_rate > IOVNIC_MAX_RATE || max_rate > IOVNIC_MAX_RATE)
-		return -EINVAL;		/* beyond the port's speed */
-	if (max_rate && min_rate > max_rate)
-		return -EINVAL;
-	vport->vf.min_tx_rate = min_rate;
-	vport->vf.max_tx_rate = max_rate;
-	iovnic_vport_set_rate(vport, max_rate);
-	return 0;
-}
-
-int iovnic_pf_get_vf_config(struct net_device *dev, int vf,
-			    struct ifla_vf_info *ivi)
-{
-	struct iovnic_vport *vport = iovnic_pf_vf_vport(dev, vf);
-	struct net_device *vf_dev;
-
-	if (!vport)
-		return -EINVAL;
-	ivi->vf = vf;
-	vf_dev = rtnl_dereference(vport->netdev);
-	if (vf_dev)
-		ether_addr_copy(ivi->mac, vf_dev->dev_addr);
-	else
-		ether_addr_copy(ivi->mac, vport->vf.mac);
-	ivi->vlan = vport->pvlan.vid;
-	ivi->qos = vport->pvlan.qos;
-	ivi->vlan_proto = vport->pvlan.proto;
-	ivi->spoofchk = vport->vf.spoofchk;
-	ivi->trusted = vport->vf.trust;
-	ivi->rss_query_en = vport->vf.rss_query_en;
-	ivi->linkstate = vport->vf.link_state;
-	ivi->min_tx_rate = vport->vf.min_tx_rate;
-	ivi->max_tx_rate = vport->vf.max_tx_rate;
-	return 0;
-}
-
-int iovnic_pf_get_vf_stats(struct net_device *dev, int vf,
-			   struct ifla_vf_stats *st)
-{
-	struct iovnic_vport *vport = iovnic_pf_vf_vport(dev, vf);
-	struct iovnic_vport_stats sum;
-
-	if (!vport)
-		return -EINVAL;
-	iovnic_vport_get_stats(vport, &sum);
-	st->rx_packets = sum.rx_packets;
-	st->tx_packets = sum.tx_packets;
-	st->rx_bytes = sum.rx_bytes;
-	st->tx_bytes = sum.tx_bytes;
-	st->broadcast = sum.broadcast;
-	st->multicast = sum.multicast;
-	st->rx_dropped = sum.rx_dropped;
-	st->tx_dropped = sum.tx_dropped;
-	return 0;
-}
-
-/*
- * The VFs go (their drivers unbind under RTNL of their own), then their
- * vports are reset under RTNL, so that no ndo_set_vf_* runs in between.
- */
-static void iovnic_pf_disable_vfs(struct pci_dev *pdev)
-{
-	struct iovnic_hw *hw = iovnic_hw_from_pdev(pdev);
-
-	if (!pci_num_vf(pdev))
-		return;
-	pci_disable_sriov(pdev);
-	rtnl_lock();
-	iovnic_sw_disable_vfs(hw);
-	rtnl_unlock();
-}
-
-static int iovnic_pf_sriov_configure(struct pci_dev *pdev, int num_vfs)
-{
-	struct iovnic_hw *hw = iovnic_hw_from_pdev(pdev);
-	int err;
-
-	if (!num_vfs) {
-		iovnic_pf_disable_vfs(pdev);
-		return 0;
-	}
-	rtnl_lock();
-	iovnic_sw_enable_vfs(hw, num_vfs);
-	rtnl_unlock();
-	err = pci_enable_sriov(pdev, num_vfs);
-	if (err) {
-		rtnl_lock();
-		iovnic_sw_disable_vfs(hw);
-		rtnl_unlock();
-		return err;
-	}
-	return num_vfs;
-}
 
 static int iovnic_pf_probe(struct pci_dev *pdev,
 			   const struct pci_device_id *id)
@@ -258,11 +50,66 @@ static void iovnic_pf_remove(struct pci_dev *pdev)
 	struct net_device *dev = pci_get_drvdata(pdev);
 
 	iovnic_wire_pf_unbound(iovnic_hw_from_pdev(pdev));
-	iovnic_pf_disable_vfs(pdev);
+	iovnic_sriov_disable(pdev);
 	iovnic_netdev_unregister(dev);
 	iovnic_netdev_free(dev);
 	pci_disable_device(pdev);
 }
+
+/*
+ * /sys/bus/pci/devices/<pf>/peer: the PF whose port this one's is cabled
+ * to ("none"); writing another iovnic PF's PCI name cables the two ports
+ * back to back, "none" unplugs.
+ */
+static ssize_t peer_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct pci_dev *peer;
+	ssize_t ret;
+
+	peer = iovnic_wire_peer_get(iovnic_hw_from_pdev(to_pci_dev(dev)));
+	ret = sysfs_emit(buf, "%s\n", peer ? pci_name(peer) : "none");
+	pci_dev_put(peer);
+	return ret;
+}
+
+static ssize_t peer_store(struct device *dev, struct device_attribute *attr,
+			  const char *buf, size_t count)
+{
+	struct iovnic_hw *hw = iovnic_hw_from_pdev(to_pci_dev(dev));
+	struct device *d;
+	char name[32];
+	int err;
+
+	if (strscpy(name, buf, sizeof(name)) < 0)
+		return -EINVAL;
+	strim(name);
+	if (!strcmp(name, "none")) {
+		iovnic_wire_disconnect(hw);
+		return count;
+	}
+	d = bus_find_device_by_name(&pci_bus_type, NULL, name);
+	if (!d)
+		return -ENODEV;
+	/*
+	 * An iovnic PF bound to this driver (no device lock: d may be
+	 * this very PF, whose unbind waits for this write to finish; the
+	 * wire checks under its lock that the PF is still bound).
+	 */
+	if (READ_ONCE(d->driver) == &iovnic_pf_driver.driver)
+		err = iovnic_wire_connect(hw, iovnic_hw_from_pdev(to_pci_dev(d)));
+	else
+		err = -EINVAL;
+	put_device(d);
+	return err ? err : count;
+}
+static DEVICE_ATTR_RW(peer);
+
+static struct attribute *iovnic_pf_dev_attrs[] = {
+	&dev_attr_peer.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(iovnic_pf_dev);
 
 static const struct pci_device_id iovnic_pf_ids[] = {
 	{ PCI_DEVICE(IOVNIC_VENDOR_ID, IOVNIC_PF_DEVICE_ID) },
@@ -275,6 +122,6 @@ struct pci_driver iovnic_pf_driver = {
 	.id_table		= iovnic_pf_ids,
 	.probe			= iovnic_pf_probe,
 	.remove			= iovnic_pf_remove,
-	.sriov_configure	= iovnic_pf_sriov_configure,
+	.sriov_configure	= iovnic_sriov_configure,
 	.dev_groups		= iovnic_pf_dev_groups,
 };

@@ -20,21 +20,10 @@ static struct iovnic_hw *iovnic_peer(struct iovnic_hw *hw)
 					 lockdep_is_held(&iovnic_wire_lock));
 }
 
-static bool iovnic_pf_running(struct iovnic_hw *hw)
-{
-	struct net_device *dev;
-
-	if (!hw->pf_pdev)
-		return false;
-	dev = pci_get_drvdata(hw->pf_pdev);
-	return dev && netif_running(dev);
-}
-
 /* Carrier and delivery of one vport after its link state or the port's. */
 void iovnic_vport_update_link(struct iovnic_vport *vport)
 {
 	struct iovnic_hw *hw = vport->hw;
-	struct net_device *dev;
 	bool up;
 
 	lockdep_assert_held(&hw->lock);
@@ -55,14 +44,8 @@ void iovnic_vport_update_link(struct iovnic_vport *vport)
 		/* the PF always reaches its VFs; a VF's link gates delivery */
 		WRITE_ONCE(vport->link_up, up);
 	}
-	dev = rcu_dereference_protected(vport->netdev,
-					lockdep_is_held(&hw->lock));
-	if (dev && netif_running(dev)) {
-		if (up)
-			netif_carrier_on(dev);
-		else
-			netif_carrier_off(dev);
-	}
+	if (vport->owner)
+		vport->ops->link_changed(vport->owner, up);
 }
 
 /* Apply the port state to every vport of @hw. */
@@ -82,17 +65,21 @@ static void iovnic_port_refresh(struct iovnic_hw *hw)
 	bool up = true;
 
 	if (peer)
-		up = iovnic_pf_running(hw) && iovnic_pf_running(peer);
+		up = hw->port_enabled && peer->port_enabled;
 	WRITE_ONCE(hw->port_up, up);
 	iovnic_wire_update_link(hw);
 }
 
-/* A PF netdev went up or down: both ends of its cable may change. */
-void iovnic_wire_port_changed(struct iovnic_hw *hw)
+/*
+ * The PF driver enables the port (its netdev goes up) or disables it:
+ * both ends of the cable may change.
+ */
+void iovnic_wire_port_enable(struct iovnic_hw *hw, bool on)
 {
 	struct iovnic_hw *peer;
 
 	mutex_lock(&iovnic_wire_lock);
+	hw->port_enabled = on;
 	iovnic_port_refresh(hw);
 	peer = iovnic_peer(hw);
 	if (peer)
@@ -142,68 +129,38 @@ void iovnic_wire_pf_unbound(struct iovnic_hw *hw)
 	synchronize_net();
 }
 
-static ssize_t peer_show(struct device *dev, struct device_attribute *attr,
-			 char *buf)
+/* The PF at the other end of the cable, with a reference; or NULL. */
+struct pci_dev *iovnic_wire_peer_get(struct iovnic_hw *hw)
 {
-	struct iovnic_hw *hw = iovnic_hw_from_pdev(to_pci_dev(dev));
 	struct iovnic_hw *peer;
-	ssize_t ret;
+	struct pci_dev *pdev;
 
 	mutex_lock(&iovnic_wire_lock);
 	peer = iovnic_peer(hw);
-	ret = sysfs_emit(buf, "%s\n", peer ? pci_name(peer->pf_pdev) : "none");
+	pdev = peer ? pci_dev_get(peer->pf_pdev) : NULL;
 	mutex_unlock(&iovnic_wire_lock);
-	return ret;
+	return pdev;
 }
 
-/* The iovnic PF (bound to our driver) named @name, with a reference. */
-static struct pci_dev *iovnic_find_pf(const char *name)
+/*
+ * Cable @hw's port to @other's: EINVAL for itself or a PF without a
+ * driver, EBUSY if either is cabled elsewhere (unplug first).
+ */
+int iovnic_wire_connect(struct iovnic_hw *hw, struct iovnic_hw *other)
 {
-	struct device *d;
-
-	d = bus_find_device_by_name(&pci_bus_type, NULL, name);
-	if (!d)
-		return ERR_PTR(-ENODEV);
-	if (d->driver != &iovnic_pf_driver.driver) {
-		put_device(d);
-		return ERR_PTR(-EINVAL);
-	}
-	return to_pci_dev(d);
-}
-
-static ssize_t peer_store(struct device *dev, struct device_attribute *attr,
-			  const char *buf, size_t count)
-{
-	struct iovnic_hw *hw = iovnic_hw_from_pdev(to_pci_dev(dev));
-	struct iovnic_hw *other, *cur;
-	struct pci_dev *pdev = NULL;
-	char name[32];
+	struct iovnic_hw *cur;
 	int err = 0;
-
-	if (strscpy(name, buf, sizeof(name)) < 0)
-		return -EINVAL;
-	strim(name);
-	if (strcmp(name, "none")) {
-		pdev = iovnic_find_pf(name);
-		if (IS_ERR(pdev))
-			return PTR_ERR(pdev);
-	}
 
 	mutex_lock(&iovnic_wire_lock);
 	cur = iovnic_peer(hw);
-	if (!pdev) {
-		iovnic_unplug(hw);
-		goto out;
-	}
-	other = iovnic_hw_from_pdev(pdev);
-	if (other == hw || !other->pf_pdev) {
-		err = -EINVAL;		/* itself, or a PF going away */
+	if (other == hw || !other->pf_pdev || !hw->pf_pdev) {
+		err = -EINVAL;
 		goto out;
 	}
 	if (cur == other)
 		goto out;		/* already cabled so */
 	if (cur || iovnic_peer(other)) {
-		err = -EBUSY;		/* unplug first */
+		err = -EBUSY;
 		goto out;
 	}
 	rcu_assign_pointer(hw->peer, other);
@@ -212,24 +169,14 @@ static ssize_t peer_store(struct device *dev, struct device_attribute *attr,
 	iovnic_port_refresh(other);
 out:
 	mutex_unlock(&iovnic_wire_lock);
-	if (pdev)
-		pci_dev_put(pdev);
-	if (!err && !pdev)
-		synchronize_net();
-	return err ? err : count;
+	return err;
 }
-static DEVICE_ATTR_RW(peer);
 
-static struct attribute *iovnic_pf_dev_attrs[] = {
-	&dev_attr_peer.attr,
-	NULL,
-};
-
-static const struct attribute_group iovnic_pf_dev_group = {
-	.attrs = iovnic_pf_dev_attrs,
-};
-
-const struct attribute_group *iovnic_pf_dev_groups[] = {
-	&iovnic_pf_dev_group,
-	NULL,
-};
+/* Unplug @hw's cable, if any; no frame crosses it after this returns. */
+void iovnic_wire_disconnect(struct iovnic_hw *hw)
+{
+	mutex_lock(&iovnic_wire_lock);
+	iovnic_unplug(hw);
+	mutex_unlock(&iovnic_wire_lock);
+	synchronize_net();
+}

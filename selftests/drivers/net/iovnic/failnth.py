@@ -92,22 +92,17 @@ def expect(old, op, arg):
 def main():
     dev, op = sys.argv[1], sys.argv[2]
     old = state(dev)
-    if op == "L":
+    # ethtool -L / -G: (get command, set command, the word to change)
+    cmds = {"L": (ETHTOOL_GCHANNELS, ETHTOOL_SCHANNELS, CHAN_COMBINED),
+            "G": (ETHTOOL_GRINGPARAM, ETHTOOL_SRINGPARAM, RING_RX)}
+    if op in cmds:
+        get, set_, word = cmds[op]
         arg = int(sys.argv[3])
-        ch = ethtool(dev, [ETHTOOL_GCHANNELS] + [0] * 8)
-        undo_ch = list(ch)
-        ch[0], ch[CHAN_COMBINED] = ETHTOOL_SCHANNELS, arg
-        undo_ch[0] = ETHTOOL_SCHANNELS
-        do = array.array("I", ch)
-        undo = array.array("I", undo_ch)
-    elif op == "G":
-        arg = int(sys.argv[3])
-        rp = ethtool(dev, [ETHTOOL_GRINGPARAM] + [0] * 8)
-        undo_rp = list(rp)
-        rp[0], rp[RING_RX] = ETHTOOL_SRINGPARAM, arg
-        undo_rp[0] = ETHTOOL_SRINGPARAM
-        do = array.array("I", rp)
-        undo = array.array("I", undo_rp)
+        cur = ethtool(dev, [get] + [0] * 8)
+        cur[0] = set_
+        undo = array.array("I", cur)
+        cur[word] = arg
+        do = array.array("I", cur)
     else:
         arg = None
         if old["up"]:
