@@ -40,6 +40,16 @@ static inline void iovnic_compat_napi_link(struct net_device *dev,
 #define iovnic_compat_ring_resize_multiple ptr_ring_resize_multiple
 #endif
 
+/* Lockless transmit: a device flag since 6.12, a feature bit before. */
+static inline void iovnic_compat_set_lltx(struct net_device *dev)
+{
+#ifdef IOVNIC_HAVE_LLTX_FLAG
+	dev->lltx = true;
+#else
+	dev->features |= NETIF_F_LLTX;
+#endif
+}
+
 /* Per-queue statistics over netdev netlink (qstats, 6.10+). */
 #ifdef IOVNIC_HAVE_QSTATS
 static inline void iovnic_compat_set_stat_ops(struct net_device *dev)

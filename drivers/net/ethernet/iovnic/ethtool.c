@@ -263,7 +263,7 @@ int iovnic_set_rss(struct net_device *dev, const u32 *indir, const u8 *key,
 			if (indir[i] >= priv->num_queues)
 				return -EINVAL;
 	if (key)
-		memcpy(vport->rss_key, key, IOVNIC_RSS_KEY_SIZE);
+		iovnic_vport_set_rss_key(vport, key);
 	if (indir)
 		for (i = 0; i < IOVNIC_RSS_INDIR_SIZE; i++)
 			WRITE_ONCE(vport->rss_indir[i], indir[i]);

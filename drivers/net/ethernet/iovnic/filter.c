@@ -55,11 +55,22 @@ iovnic_fdb_find_vport(struct iovnic_hw *hw, const u8 *addr, u16 vlan,
 	return NULL;
 }
 
-/* Has @vport subscribed to multicast @addr in @vlan?  Under RCU. */
-bool iovnic_fdb_has(struct iovnic_hw *hw, const u8 *addr, u16 vlan,
-		    const struct iovnic_vport *vport)
+/*
+ * Set the bit of every vport subscribed to multicast @addr in @vlan in
+ * @subs: one walk of the key's chain, however many vports there are.
+ * Under RCU.
+ */
+void iovnic_fdb_subscribers(struct iovnic_hw *hw, const u8 *addr, u16 vlan,
+			    unsigned long *subs)
 {
-	return iovnic_fdb_find_vport(hw, addr, vlan, vport);
+	struct iovnic_filter *f;
+
+	hash_for_each_possible_rcu(hw->fdb, f, node,
+				   iovnic_fdb_key(addr, vlan),
+				   lockdep_is_held(&hw->lock)) {
+		if (f->vlan == vlan && ether_addr_equal(f->addr, addr))
+			__set_bit(f->vport->idx, subs);
+	}
 }
 
 /* A vport's own MAC may use the entries reserved for it; nothing else may. */

@@ -68,6 +68,8 @@
 #define IOVNIC_RING_MAX		4096
 #define IOVNIC_RSS_INDIR_SIZE	128
 #define IOVNIC_RSS_KEY_SIZE	40
+/* the longest hash input (IPv6 addresses and ports) in nibbles */
+#define IOVNIC_RSS_NIBBLES	(2 * (IOVNIC_RSS_KEY_SIZE - 4))
 #define IOVNIC_MAX_NTUPLE	64	/* VMQ filters of a PF */
 #define IOVNIC_MAX_COAL_USECS	10000
 #define IOVNIC_IRQ_ARMED	0	/* vector unmasked: may interrupt */
@@ -240,6 +242,7 @@ struct iovnic_vport {
 	/* RSS: Toeplitz hash of the flow, indirection table to a queue */
 	u8 rss_key[IOVNIC_RSS_KEY_SIZE];
 	u8 rss_indir[IOVNIC_RSS_INDIR_SIZE];
+	u32 rss_lut[IOVNIC_RSS_NIBBLES][16];	/* the key's hash table */
 	struct iovnic_ntuple_table __rcu *ntuple;
 	/* interrupt moderation (ethtool -C rx-usecs / rx-frames) */
 	u32 coal_usecs;
@@ -417,6 +420,7 @@ void iovnic_vport_set_coalesce(struct iovnic_vport *vport, u32 usecs,
 			       u32 frames);
 void iovnic_vport_set_rate(struct iovnic_vport *vport, u32 mbps);
 void iovnic_vport_rss_default(struct iovnic_vport *vport, unsigned int n);
+void iovnic_vport_set_rss_key(struct iovnic_vport *v, const u8 *key);
 bool iovnic_sw_xmit(struct iovnic_vport *src, struct sk_buff *skb);
 void iovnic_count_drop(struct iovnic_vport *vport, enum iovnic_drop why);
 
@@ -436,8 +440,8 @@ void iovnic_vport_get_stats(struct iovnic_vport *vport,
 /* filter.c: the (MAC, VLAN) filter table */
 struct iovnic_filter *iovnic_fdb_find(struct iovnic_hw *hw, const u8 *addr,
 				      u16 vlan);
-bool iovnic_fdb_has(struct iovnic_hw *hw, const u8 *addr, u16 vlan,
-		    const struct iovnic_vport *vport);
+void iovnic_fdb_subscribers(struct iovnic_hw *hw, const u8 *addr, u16 vlan,
+			    unsigned long *subs);
 void iovnic_vport_sync_filters(struct iovnic_vport *vport);
 void iovnic_vport_flush_filters(struct iovnic_vport *vport);
 int iovnic_vport_set_mac(struct iovnic_vport *vport, const u8 *addr);

@@ -697,6 +697,14 @@ struct net_device *iovnic_netdev_alloc(struct pci_dev *pdev,
 			NETIF_F_HW_VLAN_STAG_FILTER;
 	if (!is_vf)
 		dev->features |= NETIF_F_NTUPLE;
+	/*
+	 * The switch never pushes back (a full ring drops and counts, as a
+	 * NIC does), and transmit keeps per-CPU state only: no qdisc and no
+	 * transmit lock, as veth and netdevsim.  A qdisc can still be added
+	 * (tc qdisc add dev ... root ...).
+	 */
+	dev->priv_flags |= IFF_NO_QUEUE;
+	iovnic_compat_set_lltx(dev);
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = 9000;
 

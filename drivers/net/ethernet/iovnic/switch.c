@@ -32,11 +32,12 @@ static void iovnic_count_rx(struct iovnic_vport *vport, bool bcast,
 
 /*
  * Does @v take a frame to @daddr in @vid that no filter matched as unicast:
- * a broadcast, a multicast or an unknown unicast?
+ * a broadcast, a multicast (@subs: the subscribed vports) or an unknown
+ * unicast?
  */
-static bool iovnic_vport_accepts(struct iovnic_hw *hw,
-				 const struct iovnic_vport *v,
-				 const u8 *daddr, u16 vid)
+static bool iovnic_vport_accepts(const struct iovnic_vport *v,
+				 const u8 *daddr, u16 vid,
+				 const unsigned long *subs)
 {
 	bool promisc = READ_ONCE(v->promisc_granted);
 
@@ -48,7 +49,7 @@ static bool iovnic_vport_accepts(struct iovnic_hw *hw,
 		return true;
 	if (READ_ONCE(v->allmulti_granted))
 		return true;
-	return iovnic_fdb_has(hw, daddr, vid, v);
+	return test_bit(v->idx, subs);
 }
 
 /*
@@ -147,17 +148,23 @@ static void iovnic_flood_wire(struct iovnic_hw *hw, struct sk_buff *skb)
 static void iovnic_flood(struct iovnic_hw *hw, struct iovnic_vport *src,
 			 struct sk_buff *skb, u16 vid)
 {
+	DECLARE_BITMAP(subs, 1 + IOVNIC_MAX_VFS);
 	struct iovnic_vport *vport, *prev = NULL;
 	const u8 *daddr = skb->data;
 	struct sk_buff *clone;
-	unsigned int i;
+	unsigned int i, n;
 
 	if (src)
 		iovnic_flood_wire(hw, skb);
+	n = READ_ONCE(hw->num_vfs);
+	if (is_multicast_ether_addr(daddr) && !is_broadcast_ether_addr(daddr)) {
+		bitmap_zero(subs, 1 + n);
+		iovnic_fdb_subscribers(hw, daddr, vid, subs);
+	}
 	/* the PF and the enabled VFs */
-	for (i = 0; i <= READ_ONCE(hw->num_vfs); i++) {
+	for (i = 0; i <= n; i++) {
 		vport = &hw->vports[i];
-		if (vport == src || !iovnic_vport_accepts(hw, vport, daddr, vid))
+		if (vport == src || !iovnic_vport_accepts(vport, daddr, vid, subs))
 			continue;
 		if (prev) {
 			clone = skb_clone(skb, GFP_ATOMIC);

@@ -76,14 +76,17 @@ static void iovnic_vf_cfg_reset(struct iovnic_vport *vport)
 /*
  * A function comes out of reset (first bind, rebind, SR-IOV re-enable)
  * with the device's defaults: one queue, the default ring, no moderation,
- * a fresh RSS key.
+ * the system's default RSS key (netdev_rss_key_fill, as drivers use).
  */
 static void iovnic_vport_queues_reset(struct iovnic_vport *vport)
 {
+	u8 key[IOVNIC_RSS_KEY_SIZE];
+
 	WRITE_ONCE(vport->num_queues, 1);
 	vport->ring_size = IOVNIC_RING_SIZE;
 	iovnic_vport_set_coalesce(vport, 0, 0);
-	get_random_bytes(vport->rss_key, sizeof(vport->rss_key));
+	netdev_rss_key_fill(key, sizeof(key));	/* the system's default */
+	iovnic_vport_set_rss_key(vport, key);
 	iovnic_vport_rss_default(vport, 1);
 }
 

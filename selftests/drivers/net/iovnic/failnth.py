@@ -118,22 +118,22 @@ def main():
         ifr = struct.pack("16sH", name, old_flags | IFF_UP).ljust(IFREQ, b"\0")
         req = SIOCSIFFLAGS
     want_ok = expect(old, op, arg)
-    nth = os.open("/proc/thread-self/fail-nth", os.O_RDWR)
     arm = [str(n).encode() for n in range(2000)]
     sites = failed = bad = 0
     errnos = set()
     for n in range(1, 2000):
-        os.lseek(nth, 0, os.SEEK_SET)
+        # as syzkaller does: a fresh descriptor (the file cannot seek),
+        # opened before the fault is armed
+        nth = os.open("/proc/thread-self/fail-nth", os.O_RDWR)
         os.write(nth, arm[n])
         err = 0
         try:
             fcntl.ioctl(SOCK, req, ifr)
         except OSError as e:
             err = e.errno
-        os.lseek(nth, 0, os.SEEK_SET)
         left = int(os.read(nth, 32))
-        os.lseek(nth, 0, os.SEEK_SET)
         os.write(nth, arm[0])
+        os.close(nth)
         injected = left == 0
         now = state(dev)
         if err:

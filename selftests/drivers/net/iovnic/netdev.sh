@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header
-ktap_set_plan 20
+ktap_set_plan 22
 dmesg_mark
 iov_load num_pfs=2 total_vfs=4
 iov_set_vfs 2 0
@@ -24,6 +24,19 @@ sw0=$(cat /sys/class/net/iovnic0/phys_switch_id)
 check "PF has a phys_switch_id" test -n "$sw0"
 check_eq "VF shares the PF's phys_switch_id" "$sw0" "$(cat /sys/class/net/iovnic0v0/phys_switch_id)"
 check "the second PF is another switch" test "$sw0" != "$(cat /sys/class/net/iovnic1/phys_switch_id)"
+
+# The switch never pushes back: no qdisc by default (as veth), and one can
+# still be added
+qdisc_of() { ip -j link show "$1" | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["qdisc"])'; }
+ip link set iovnic0 up
+ip link set iovnic0v0 up
+check_eq "PF and VF come up without a qdisc (noqueue)" "noqueue noqueue" \
+	"$(qdisc_of iovnic0) $(qdisc_of iovnic0v0)"
+tc qdisc add dev iovnic0v0 root fq_codel
+check_eq "a root qdisc can be added" fq_codel "$(qdisc_of iovnic0v0)"
+tc qdisc del dev iovnic0v0 root
+ip link set iovnic0v0 down
+ip link set iovnic0 down
 
 laa_ok() {
 	local dev mac first
