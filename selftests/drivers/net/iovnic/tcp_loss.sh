@@ -187,10 +187,13 @@ inb ethtool -C iovnic0v1 rx-usecs 2000
 ina ethtool -K iovnic0v0 tso off gso off
 check_eq "receiver RX ring 64" 64 \
 	"$(inb ethtool -g iovnic0v1 | awk '$1 == "RX:" { v = $2 } END { print v }')"
-# A sender that manages less than 100 Mbit/s unhindered (a debug kernel
-# under TCG: about 10) cannot fill the ring: there the streams must still
-# run, and the overflow points skip, saying so.
-slow=$(python3 -c "print(int($free < 100))")
+# A sender that manages less than 250 Mbit/s unhindered cannot be relied
+# on to fill the ring: the debug kernel under TCG (144-168 Mbit/s
+# unhindered, 10-20 with TSO off) overflowed it in one run and not in
+# the next; the stock kernels (310-1690 Mbit/s) always did, by 1200-2600
+# frames.  There the streams must still run, and the overflow points
+# skip, saying so (unless frames were dropped after all).
+slow=$(python3 -c "print(int($free < 250))")
 miss0=$(inb cat /sys/class/net/iovnic0v1/statistics/rx_missed_errors)
 for i in 1 2; do
 	stream "ring 64, -P 4: stream $i/2 VF0 -> VF1 retransmits" \
