@@ -322,10 +322,30 @@ err_free:
 	return ERR_PTR(err);
 }
 
+/*
+ * sriov_numvfs_store() takes pci_rescan_remove_lock inside the file's
+ * active reference (6.12), and removing the PF under that lock waits for
+ * the file's active references: lockdep sees a cycle.  No write can reach
+ * the lock any more (module exit unbinds the drivers first, and without
+ * one the store fails before it), but lockdep cannot know: the file goes
+ * first, before the lock is taken, and device_del() then finds it gone.
+ */
+static void iovnic_hw_remove_numvfs_file(struct iovnic_hw *hw)
+{
+	static const struct attribute numvfs = { .name = "sriov_numvfs" };
+	struct pci_dev *pf = pci_get_slot(hw->bus, 0);
+
+	if (pf) {
+		sysfs_remove_file(&pf->dev.kobj, &numvfs);
+		pci_dev_put(pf);
+	}
+}
+
 void iovnic_hw_destroy(struct iovnic_hw *hw)
 {
 	struct pci_host_bridge *bridge = pci_find_host_bridge(hw->bus);
 
+	iovnic_hw_remove_numvfs_file(hw);
 	pci_lock_rescan_remove();
 	pci_stop_root_bus(hw->bus);
 	pci_remove_root_bus(hw->bus);
