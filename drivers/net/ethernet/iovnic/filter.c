@@ -390,8 +390,8 @@ void iovnic_vport_set_trust(struct iovnic_vport *vport, bool on)
  * promiscuous and all-multicast requests.  Process context.
  */
 void iovnic_vport_set_rx_mode(struct iovnic_vport *vport,
-			      u8 (*uc)[ETH_ALEN], unsigned int uc_count,
-			      u8 (*mc)[ETH_ALEN], unsigned int mc_count,
+			      iovnic_addr_t *uc, unsigned int uc_count,
+			      iovnic_addr_t *mc, unsigned int mc_count,
 			      bool promisc, bool allmulti)
 {
 	mutex_lock(&vport->hw->lock);

@@ -153,7 +153,13 @@ struct iovnic_queue {
 	u16 idx;
 	bool rx_ready;			/* owner is polling this queue */
 	struct ptr_ring ring;
-	void (*notify)(void *ctx);	/* set while the owner set it up */
+	/*
+	 * The owner's callback and its cookie: written by the owner under
+	 * RTNL in iovnic_queue_init/fini while the queue is stopped (no
+	 * frame is delivered and NAPI is off), so the data path, which
+	 * reads them only for a running queue, never sees them change.
+	 */
+	void (*notify)(void *ctx);
 	void *ctx;
 	struct irq_data *irqd;		/* the queue's vector, NULL: none */
 	unsigned long irq_flags;	/* IOVNIC_IRQ_* */
