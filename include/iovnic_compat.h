@@ -10,6 +10,7 @@
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
 #include <linux/ptr_ring.h>
+#include <net/devlink.h>
 
 /*
  * Netdev netlink (6.8+) reports each queue's NAPI instance and its IRQ;
@@ -95,6 +96,106 @@ static inline int iovnic_compat_set_rxfh(struct net_device *dev,
 {
 	return iovnic_set_rss(dev, indir, key, hfunc, NULL);
 }
+#endif
+
+/*
+ * devlink (6.4+): a port's function ops are a struct devlink_port_ops
+ * given at registration; before, they were devlink_ops' port_function_*.
+ */
+#ifdef IOVNIC_HAVE_DEVLINK_PORT_OPS
+static const struct devlink_port_ops iovnic_compat_vf_port_ops = {
+	.port_fn_hw_addr_get = iovnic_port_fn_hw_addr_get,
+	.port_fn_hw_addr_set = iovnic_port_fn_hw_addr_set,
+};
+
+static inline int iovnic_compat_vf_port_register(struct devlink *devlink,
+						 struct devlink_port *port,
+						 unsigned int index)
+{
+	return devl_port_register_with_ops(devlink, port, index,
+					   &iovnic_compat_vf_port_ops);
+}
+
+#define IOVNIC_COMPAT_DEVLINK_FN_OPS
+#else
+static inline int iovnic_compat_vf_port_register(struct devlink *devlink,
+						 struct devlink_port *port,
+						 unsigned int index)
+{
+	return devl_port_register(devlink, port, index);
+}
+
+#define IOVNIC_COMPAT_DEVLINK_FN_OPS					\
+	.port_function_hw_addr_get = iovnic_port_fn_hw_addr_get,	\
+	.port_function_hw_addr_set = iovnic_port_fn_hw_addr_set,
+#endif
+
+/* devlink rate leaves have a parent node (6.5+). */
+#ifdef IOVNIC_HAVE_RATE_LEAF_PARENT
+#define iovnic_compat_rate_leaf_create(port, priv)			\
+	devl_rate_leaf_create(port, priv, NULL)
+#else
+#define iovnic_compat_rate_leaf_create(port, priv)			\
+	devl_rate_leaf_create(port, priv)
+#endif
+
+/* The core puts the driver's name in devlink dev info since 6.2. */
+#ifdef IOVNIC_HAVE_INFO_DRIVER_NAME_PUT
+static inline int iovnic_compat_info_driver_name(struct devlink_info_req *req)
+{
+	return devlink_info_driver_name_put(req, KBUILD_MODNAME);
+}
+#else
+static inline int iovnic_compat_info_driver_name(struct devlink_info_req *req)
+{
+	return 0;
+}
+#endif
+
+/*
+ * A netdev and its devlink port: since 6.2 the netdev carries the port
+ * (SET_NETDEV_DEVLINK_PORT before registering, the core links and unlinks
+ * them); before, the driver set and cleared the port's type itself and
+ * answered ndo_get_devlink_port.
+ */
+#ifdef IOVNIC_HAVE_NETDEV_DEVLINK_PORT
+static inline void iovnic_compat_netdev_set_dl_port(struct net_device *dev,
+						    struct devlink_port *port)
+{
+	SET_NETDEV_DEVLINK_PORT(dev, port);
+}
+
+static inline void iovnic_compat_dl_port_linked(struct devlink_port *port,
+						struct net_device *dev)
+{
+}
+
+static inline void iovnic_compat_dl_port_unlink(struct devlink_port *port)
+{
+}
+
+#define IOVNIC_COMPAT_NDO_GET_DEVLINK_PORT
+#else
+static inline void iovnic_compat_netdev_set_dl_port(struct net_device *dev,
+						    struct devlink_port *port)
+{
+}
+
+/* after register_netdev, without RTNL (devlink takes it) */
+static inline void iovnic_compat_dl_port_linked(struct devlink_port *port,
+						struct net_device *dev)
+{
+	devlink_port_type_eth_set(port, dev);
+}
+
+/* before unregister_netdev, without RTNL */
+static inline void iovnic_compat_dl_port_unlink(struct devlink_port *port)
+{
+	devlink_port_type_clear(port);
+}
+
+#define IOVNIC_COMPAT_NDO_GET_DEVLINK_PORT				\
+	.ndo_get_devlink_port = iovnic_get_devlink_port,
 #endif
 
 #endif /* _IOVNIC_COMPAT_H_ */

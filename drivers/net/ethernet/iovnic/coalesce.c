@@ -77,6 +77,14 @@ void iovnic_queue_kick(struct iovnic_queue *q)
 	iovnic_queue_fire(q);
 }
 
+/* A frame is in the ring of a queue without moderation: interrupt now. */
+void iovnic_queue_kick_now(struct iovnic_queue *q)
+{
+	/* as in iovnic_queue_kick() */
+	smp_mb();
+	iovnic_queue_fire(q);
+}
+
 /* NAPI completed: unmask, and catch what arrived while it finished. */
 void iovnic_queue_irq_rearm(struct iovnic_queue *q)
 {

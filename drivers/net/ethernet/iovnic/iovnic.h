@@ -10,14 +10,18 @@
  *    (vport.c), forwarding (switch.c), VLANs (vlan.c), the policer
  *    (policer.c), RSS and VMQ classification (rss.c), interrupt moderation
  *    (coalesce.c), the (MAC, VLAN) filter table (filter.c) and the physical
- *    port (wire.c).  It keeps no net_device and knows no PCI driver: a
+ *    port (wire.c); in switchdev mode the eswitch (eswitch.c) forwards by
+ *    offloaded flow rules (flow.c) and hands what no rule matches to the
+ *    representors' queues.  It keeps no net_device and knows no PCI driver: a
  *    driver attaches to a vport with struct iovnic_vport_ops and a cookie,
  *    and the device calls those (link changed, MAC assigned by the PF) and
  *    each queue's notify (frames arrived, no vector to raise);
  *  - the drivers: the "iovnic" PCI driver bound to PFs (pf.c, SR-IOV in
- *    sriov.c) and the "iovnicvf" one bound to VFs (vf.c), each creating a
- *    netdev (netdev.c, ethtool.c) that owns NAPI, carrier and RTNL-side
- *    state, sends into its vport (iovnic_sw_xmit) and polls its queues.
+ *    sriov.c, devlink and the eswitch mode in devlink.c, representors in
+ *    rep.c, TC flower offload in tc.c) and the "iovnicvf" one bound to VFs
+ *    (vf.c), each creating a netdev (netdev.c, ethtool.c) that owns NAPI,
+ *    carrier and RTNL-side state, sends into its vport (iovnic_sw_xmit)
+ *    and polls its queues.
  *
  * scripts/layers (make lint, run by make check) keeps the device layer
  * free of netdevs.
@@ -36,6 +40,7 @@
 #include <linux/ptr_ring.h>
 #include <linux/rcupdate.h>
 #include <linux/u64_stats_sync.h>
+#include <net/devlink.h>
 
 #define IOVNIC_DRV_NAME		"iovnic"
 #define IOVNIC_VF_DRV_NAME	"iovnicvf"
@@ -89,6 +94,9 @@
 #define IOVNIC_VF_MAX_FILTERS	48	/* (MAC, VLAN) entries */
 #define IOVNIC_VF_TRUSTED_MAX_FILTERS	8192	/* half the table */
 #define IOVNIC_MAX_RATE		100000	/* Mbit/s: the port's speed */
+#define IOVNIC_FLOW_BITS	12	/* flow table buckets (switchdev) */
+#define IOVNIC_MAX_FLOWS	16384	/* offloaded flow rules per PF */
+#define IOVNIC_FLOW_MAX_ACTS	8	/* actions of one rule */
 
 /* Vport 0 is the PF; vport n + 1 is VF n. */
 #define IOVNIC_PF_VPORT		0
@@ -284,6 +292,62 @@ struct iovnic_vport {
 	struct iovnic_rate rate;
 	struct iovnic_vf_cfg vf;
 	struct iovnic_vport_stats __percpu *stats;
+
+	/*
+	 * Switchdev mode: the queue to this VF's representor (the slow
+	 * path), set up by the PF driver while the representor exists;
+	 * its notify/ctx follow the rules of every queue.
+	 */
+	struct iovnic_queue rep_q;
+};
+
+/*
+ * An offloaded flow rule (switchdev mode): TC flower on a representor or
+ * the uplink, as the eswitch keeps it.  Keys are compared as u32 words.
+ */
+struct iovnic_flow_key {
+	u8 dst[ETH_ALEN];
+	u8 src[ETH_ALEN];
+	__be16 eth_type;		/* the one after the VLAN tag */
+	u16 vlan;			/* IOVNIC_FLOW_VLAN | prio << 13 | vid */
+	u16 in_port;			/* vport: 0 the wire, n + 1 VF n */
+	u8 ip_proto;
+	u8 ip_flags;			/* IOVNIC_FLOW_FRAG, _FIRSTFRAG */
+	__be32 src_ip[4];		/* IPv4: [0] */
+	__be32 dst_ip[4];
+	__be16 sport;
+	__be16 dport;
+};
+
+#define IOVNIC_FLOW_KEY_WORDS	(sizeof(struct iovnic_flow_key) / sizeof(u32))
+#define IOVNIC_FLOW_VLAN	0x1000	/* a tag is present */
+#define IOVNIC_FLOW_FRAG	0x01
+#define IOVNIC_FLOW_FIRSTFRAG	0x02
+
+enum iovnic_flow_act_type {
+	IOVNIC_ACT_MIRROR,		/* a copy to port */
+	IOVNIC_ACT_REDIRECT,		/* to port; the last action */
+	IOVNIC_ACT_DROP,		/* the last action */
+	IOVNIC_ACT_VLAN_PUSH,
+	IOVNIC_ACT_VLAN_POP,
+	IOVNIC_ACT_VLAN_MANGLE,
+};
+
+struct iovnic_flow_act {
+	u8 type;			/* enum iovnic_flow_act_type */
+	u16 port;			/* vport: 0 the wire, n + 1 VF n */
+	__be16 vlan_proto;
+	u16 vlan_tci;			/* prio << 13 | vid */
+};
+
+/* What a driver installs: match @key under @mask, run @acts in order. */
+struct iovnic_flow_spec {
+	unsigned long cookie;
+	u32 prio;			/* lower first */
+	struct iovnic_flow_key key;
+	struct iovnic_flow_key mask;
+	unsigned int n_acts;
+	struct iovnic_flow_act acts[IOVNIC_FLOW_MAX_ACTS];
 };
 
 /* The emulated device behind one PF: PCI host bridge, config space, switch. */
@@ -326,6 +390,19 @@ struct iovnic_hw {
 	atomic64_t wire_rx_packets;
 	atomic64_t wire_rx_bytes;
 	atomic64_t wire_rx_dropped;	/* no vport took a unicast frame */
+
+	/*
+	 * The eswitch mode (devlink): false legacy (the VEB above), true
+	 * switchdev.  Written under RTNL and hw->lock, read by the data
+	 * path.  The flow rules of switchdev mode: added and removed under
+	 * hw->lock, looked up under RCU (flow.c).
+	 */
+	bool switchdev;
+	unsigned int num_flows;
+	u64 flow_seq;
+	struct list_head flow_masks;		/* RCU; hw->lock */
+	DECLARE_HASHTABLE(flows, IOVNIC_FLOW_BITS);	/* by masked key */
+	DECLARE_HASHTABLE(flow_cookies, 8);	/* by cookie; hw->lock */
 };
 
 /* Driver-side counters of one queue pair, per CPU. */
@@ -358,9 +435,54 @@ struct iovnic_priv {
 	struct iovnic_vport *vport;
 	struct work_struct rx_mode_work;
 	bool is_vf;
+	struct iovnic_pf *pf;		/* PF: its devlink instance's */
 	unsigned int num_queues;	/* queue pairs set up */
 	struct iovnic_qstats __percpu *qstats;	/* [vport->max_queues] */
 	struct iovnic_rxq rxq[];		/* [vport->max_queues] */
+};
+
+/* Per-CPU counters of a representor: what it carried (the slow path). */
+struct iovnic_rep_stats {
+	u64 rx_packets;
+	u64 rx_bytes;
+	u64 tx_packets;
+	u64 tx_bytes;
+	struct u64_stats_sync syncp;
+};
+
+#define IOVNIC_REP_NSTATS \
+	(offsetof(struct iovnic_rep_stats, syncp) / sizeof(u64))
+
+/* A VF's representor netdev (switchdev mode). */
+struct iovnic_rep {
+	struct net_device *netdev;
+	struct iovnic_pf *pf;
+	struct iovnic_vport *vport;	/* the VF's */
+	struct devlink_port *dl_port;
+	struct napi_struct napi;
+	struct iovnic_rep_stats __percpu *stats;
+};
+
+/* A VF as the PF's devlink sees it in switchdev mode. */
+struct iovnic_vf_port {
+	struct devlink_port dl_port;
+	struct iovnic_rep *rep;
+};
+
+/*
+ * The PF driver's devlink instance (its priv): the physical port and, in
+ * switchdev mode, a port and a representor per VF.  Mode and VF ports
+ * change under the instance lock (devl_lock), which sriov_configure takes
+ * too; then RTNL; then hw->lock.
+ */
+struct iovnic_pf {
+	struct iovnic_hw *hw;
+	struct pci_dev *pdev;
+	struct net_device *netdev;	/* the PF's: the uplink */
+	struct devlink_port port;	/* the physical port, p0 */
+	u16 mode;			/* DEVLINK_ESWITCH_MODE_* */
+	u16 num_vf_ports;		/* VF ports and representors */
+	struct iovnic_vf_port *vf_ports;	/* [total_vfs] */
 };
 
 /* main.c */
@@ -462,6 +584,31 @@ void iovnic_vport_set_rx_mode(struct iovnic_vport *vport,
 			      iovnic_addr_t *mc, unsigned int mc_count,
 			      bool promisc, bool allmulti);
 
+/* eswitch.c: switchdev mode's data path; flow.c: its flow rules */
+int iovnic_esw_set_mode(struct iovnic_hw *hw, bool switchdev);
+int iovnic_esw_rep_init(struct iovnic_vport *vport, void (*notify)(void *ctx),
+			void *ctx);
+void iovnic_esw_rep_fini(struct iovnic_vport *vport);
+void iovnic_esw_rep_rx_start(struct iovnic_vport *vport);
+void iovnic_esw_rep_rx_stop(struct iovnic_vport *vport);
+void iovnic_esw_rep_xmit(struct iovnic_vport *vport, struct sk_buff *skb);
+void iovnic_esw_xmit(struct iovnic_vport *src, struct sk_buff *skb);
+void iovnic_esw_wire_rx(struct iovnic_hw *hw, struct sk_buff *skb);
+void iovnic_esw_output(struct iovnic_hw *hw, u16 port, struct sk_buff *skb);
+void iovnic_esw_slow_path(struct iovnic_hw *hw, u16 in_port,
+			  struct sk_buff *skb);
+void iovnic_deliver(struct iovnic_vport *dst, struct sk_buff *skb);
+void iovnic_queue_kick_now(struct iovnic_queue *q);
+void iovnic_flow_init(struct iovnic_hw *hw);
+void iovnic_flow_fini(struct iovnic_hw *hw);
+int iovnic_flow_add(struct iovnic_hw *hw, const struct iovnic_flow_spec *spec);
+int iovnic_flow_del(struct iovnic_hw *hw, unsigned long cookie, u16 in_port);
+int iovnic_flow_stats(struct iovnic_hw *hw, unsigned long cookie, u16 in_port,
+		      u64 *packets, u64 *bytes, unsigned long *lastused);
+void iovnic_flow_flush_port(struct iovnic_hw *hw, u16 port);
+unsigned int iovnic_flow_count(struct iovnic_hw *hw);
+bool iovnic_flow_run(struct iovnic_hw *hw, u16 in_port, struct sk_buff *skb);
+
 /* wire.c: the physical port, link state and the peer cable */
 void iovnic_wire_pf_bound(struct iovnic_hw *hw, struct pci_dev *pdev);
 void iovnic_wire_pf_unbound(struct iovnic_hw *hw);
@@ -504,6 +651,32 @@ int iovnic_pf_set_vf_rate(struct net_device *dev, int vf, int min_rate,
 int iovnic_pf_get_vf_stats(struct net_device *dev, int vf,
 			   struct ifla_vf_stats *st);
 int iovnic_pf_set_vf_rss_query_en(struct net_device *dev, int vf, bool on);
+
+/* devlink.c: the PF's devlink instance, ports and eswitch mode */
+struct iovnic_pf *iovnic_devlink_alloc(struct pci_dev *pdev,
+				       struct iovnic_hw *hw);
+void iovnic_devlink_free(struct iovnic_pf *pf);
+void iovnic_devlink_register(struct iovnic_pf *pf);
+void iovnic_devlink_unregister(struct iovnic_pf *pf);
+int iovnic_devlink_vfs_create(struct iovnic_pf *pf, u16 num_vfs);
+void iovnic_devlink_vfs_destroy(struct iovnic_pf *pf);
+struct iovnic_pf *iovnic_pf_from_pdev(struct pci_dev *pdev);
+int iovnic_port_fn_hw_addr_get(struct devlink_port *dp, u8 *hw_addr,
+			       int *hw_addr_len, struct netlink_ext_ack *extack);
+int iovnic_port_fn_hw_addr_set(struct devlink_port *dp, const u8 *hw_addr,
+			       int hw_addr_len, struct netlink_ext_ack *extack);
+/* netdev.c, rep.c: a netdev's devlink port (6.1's ndo_get_devlink_port) */
+struct devlink_port *iovnic_get_devlink_port(struct net_device *dev);
+
+/* rep.c: representors; tc.c: TC flower offload on them and the uplink */
+struct iovnic_rep *iovnic_rep_create(struct iovnic_pf *pf, u16 vf,
+				     struct devlink_port *dl_port);
+void iovnic_rep_destroy(struct iovnic_rep *rep);
+int iovnic_tc_setup(struct net_device *dev, enum tc_setup_type type,
+		    void *type_data);
+int iovnic_tc_port_of(const struct net_device *dev, struct iovnic_hw *hw);
+bool iovnic_is_pf_netdev(const struct net_device *dev);
+bool iovnic_is_rep_netdev(const struct net_device *dev);
 
 /* pf.c and vf.c: the PCI drivers */
 extern struct pci_driver iovnic_pf_driver;

@@ -606,6 +606,19 @@ static int iovnic_get_port_parent_id(struct net_device *dev,
 	return 0;
 }
 
+/*
+ * 6.1 asks the PF netdev and representors for their devlink port
+ * (phys_port_name, switch id): p0, or the VF's port.
+ */
+struct devlink_port *iovnic_get_devlink_port(struct net_device *dev)
+{
+	struct iovnic_priv *priv = netdev_priv(dev);
+
+	if (iovnic_is_rep_netdev(dev))
+		return ((struct iovnic_rep *)netdev_priv(dev))->dl_port;
+	return &priv->pf->port;
+}
+
 static const struct net_device_ops iovnic_vf_netdev_ops = {
 	.ndo_open		= iovnic_open,
 	.ndo_stop		= iovnic_stop,
@@ -628,12 +641,14 @@ static const struct net_device_ops iovnic_pf_netdev_ops = {
 	.ndo_set_mac_address	= iovnic_set_mac_address,
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_get_stats64	= iovnic_get_stats64,
-	.ndo_get_port_parent_id	= iovnic_get_port_parent_id,
 	.ndo_set_rx_mode	= iovnic_set_rx_mode,
 	.ndo_change_mtu		= iovnic_change_mtu,
 	.ndo_set_features	= iovnic_set_features,
 	.ndo_vlan_rx_add_vid	= iovnic_vlan_rx_add_vid,
 	.ndo_vlan_rx_kill_vid	= iovnic_vlan_rx_kill_vid,
+	/* switch id and phys_port_name come from the devlink port */
+	IOVNIC_COMPAT_NDO_GET_DEVLINK_PORT
+	.ndo_setup_tc		= iovnic_tc_setup,
 	.ndo_set_vf_mac		= iovnic_pf_set_vf_mac,
 	.ndo_set_vf_vlan	= iovnic_pf_set_vf_vlan,
 	.ndo_set_vf_spoofchk	= iovnic_pf_set_vf_spoofchk,
@@ -644,6 +659,11 @@ static const struct net_device_ops iovnic_pf_netdev_ops = {
 	.ndo_get_vf_stats	= iovnic_pf_get_vf_stats,
 	.ndo_set_vf_rss_query_en = iovnic_pf_set_vf_rss_query_en,
 };
+
+bool iovnic_is_pf_netdev(const struct net_device *dev)
+{
+	return dev->netdev_ops == &iovnic_pf_netdev_ops;
+}
 
 struct net_device *iovnic_netdev_alloc(struct pci_dev *pdev,
 				       struct iovnic_hw *hw,
@@ -687,9 +707,12 @@ struct net_device *iovnic_netdev_alloc(struct pci_dev *pdev,
 	dev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM |
 			   NETIF_F_HIGHDMA | NETIF_F_GSO_SOFTWARE;
 	dev->vlan_features = dev->hw_features;
-	/* the PF hashes flows over its queues, and steers by MAC to them */
+	/*
+	 * the PF hashes flows over its queues, and steers by MAC to them;
+	 * as the uplink in switchdev mode it offloads TC flower rules
+	 */
 	if (!is_vf)
-		dev->hw_features |= NETIF_F_RXHASH;
+		dev->hw_features |= NETIF_F_RXHASH | NETIF_F_HW_TC;
 	/* tags travel out of band; the switch filters on (MAC, VLAN) */
 	dev->features = dev->hw_features | NETIF_F_HW_VLAN_CTAG_TX |
 			NETIF_F_HW_VLAN_STAG_TX | NETIF_F_HW_VLAN_CTAG_RX |

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The "iovnic" PCI driver: binds PFs and creates the PF netdev; SR-IOV
- * is in sriov.c.
+ * The "iovnic" PCI driver: binds PFs and creates the PF netdev and its
+ * devlink instance (devlink.c); SR-IOV is in sriov.c.
  */
 #include <linux/module.h>
 #include <linux/pci.h>
@@ -12,8 +12,10 @@ static int iovnic_pf_probe(struct pci_dev *pdev,
 			   const struct pci_device_id *id)
 {
 	struct iovnic_hw *hw = iovnic_hw_from_pdev(pdev);
+	struct iovnic_priv *priv;
 	char name[IFNAMSIZ];
 	struct net_device *dev;
+	struct iovnic_pf *pf;
 	int err;
 
 	if (!hw || pdev->is_virtfn)
@@ -24,22 +26,34 @@ static int iovnic_pf_probe(struct pci_dev *pdev,
 		return err;
 	pci_set_master(pdev);
 
+	pf = iovnic_devlink_alloc(pdev, hw);
+	if (IS_ERR(pf)) {
+		err = PTR_ERR(pf);
+		goto err_disable;
+	}
 	snprintf(name, sizeof(name), "iovnic%u", hw->index);
 	dev = iovnic_netdev_alloc(pdev, hw, &hw->vports[IOVNIC_PF_VPORT], name,
 				  false);
 	if (!dev) {
 		err = -ENOMEM;
-		goto err_disable;
+		goto err_devlink;
 	}
+	priv = netdev_priv(dev);
+	priv->pf = pf;
+	pf->netdev = dev;
+	iovnic_compat_netdev_set_dl_port(dev, &pf->port);
 	pci_set_drvdata(pdev, dev);
 	err = iovnic_netdev_register(dev);
 	if (err)
 		goto err_free;
+	iovnic_devlink_register(pf);
 	iovnic_wire_pf_bound(hw, pdev);
 	return 0;
 
 err_free:
 	iovnic_netdev_free(dev);
+err_devlink:
+	iovnic_devlink_free(pf);
 err_disable:
 	pci_disable_device(pdev);
 	return err;
@@ -48,11 +62,14 @@ err_disable:
 static void iovnic_pf_remove(struct pci_dev *pdev)
 {
 	struct net_device *dev = pci_get_drvdata(pdev);
+	struct iovnic_pf *pf = iovnic_pf_from_pdev(pdev);
 
 	iovnic_wire_pf_unbound(iovnic_hw_from_pdev(pdev));
+	iovnic_devlink_unregister(pf);
 	iovnic_sriov_disable(pdev);
 	iovnic_netdev_unregister(dev);
 	iovnic_netdev_free(dev);
+	iovnic_devlink_free(pf);
 	pci_disable_device(pdev);
 }
 

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * SR-IOV, the PF driver's side: sriov_configure enables and disables the
- * VFs, and the ndo_set_vf_* and ndo_get_vf_* of the PF netdev configure
- * them (ip link set <pf> vf N ...) through their vports.
+ * VFs (and, in switchdev mode, their devlink ports and representors), and
+ * the ndo_set_vf_* and ndo_get_vf_* of the PF netdev configure them
+ * (ip link set <pf> vf N ...) through their vports.  In switchdev mode
+ * the eswitch's rules stand for a port VLAN and spoof checking, and the
+ * devlink rate leaf for the rate: those refuse with EOPNOTSUPP there.
  */
 #include <linux/pci.h>
 #include <linux/rtnetlink.h>
@@ -23,6 +26,14 @@ static struct iovnic_vport *iovnic_pf_vf_vport(struct net_device *dev,
 	if (vf < 0 || vf >= priv->hw->num_vfs)
 		return NULL;
 	return &priv->hw->vports[IOVNIC_VF_VPORT(vf)];
+}
+
+/* The mode changes under RTNL too: stable for an ndo. */
+static bool iovnic_pf_switchdev(struct net_device *dev)
+{
+	struct iovnic_priv *priv = netdev_priv(dev);
+
+	return READ_ONCE(priv->hw->switchdev);
 }
 
 int iovnic_pf_set_vf_mac(struct net_device *dev, int vf, u8 *mac)
@@ -46,6 +57,8 @@ int iovnic_pf_set_vf_vlan(struct net_device *dev, int vf, u16 vlan, u8 qos,
 
 	if (!vport || vlan >= VLAN_N_VID || qos > 7)
 		return -EINVAL;
+	if (iovnic_pf_switchdev(dev))
+		return -EOPNOTSUPP;
 	if (proto != htons(ETH_P_8021Q) && proto != htons(ETH_P_8021AD))
 		return -EPROTONOSUPPORT;
 	if (!vlan && qos)
@@ -61,6 +74,8 @@ int iovnic_pf_set_vf_spoofchk(struct net_device *dev, int vf, bool on)
 
 	if (!vport)
 		return -EINVAL;
+	if (iovnic_pf_switchdev(dev))
+		return -EOPNOTSUPP;
 	WRITE_ONCE(vport->vf.spoofchk, on);
 	return 0;
 }
@@ -115,6 +130,8 @@ int iovnic_pf_set_vf_rate(struct net_device *dev, int vf, int min_rate,
 		return -EINVAL;		/* beyond the port's speed */
 	if (max_rate && min_rate > max_rate)
 		return -EINVAL;
+	if (iovnic_pf_switchdev(dev))
+		return -EOPNOTSUPP;	/* devlink port function rate */
 	vport->vf.min_tx_rate = min_rate;
 	vport->vf.max_tx_rate = max_rate;
 	iovnic_vport_set_rate(vport, max_rate);
@@ -163,13 +180,15 @@ int iovnic_pf_get_vf_stats(struct net_device *dev, int vf,
 }
 
 /*
- * The VFs go (their drivers unbind under RTNL of their own), then their
- * vports are reset under RTNL, so that no ndo_set_vf_* runs in between.
+ * The representors and VF ports go, then the VFs (their drivers unbind
+ * under RTNL of their own), then their vports are reset under RTNL, so
+ * that no ndo_set_vf_* runs in between.  Under the devlink instance lock.
  */
-void iovnic_sriov_disable(struct pci_dev *pdev)
+static void iovnic_sriov_disable_locked(struct pci_dev *pdev)
 {
 	struct iovnic_hw *hw = iovnic_hw_from_pdev(pdev);
 
+	iovnic_devlink_vfs_destroy(iovnic_pf_from_pdev(pdev));
 	if (!pci_num_vf(pdev))
 		return;
 	pci_disable_sriov(pdev);
@@ -178,24 +197,51 @@ void iovnic_sriov_disable(struct pci_dev *pdev)
 	rtnl_unlock();
 }
 
+void iovnic_sriov_disable(struct pci_dev *pdev)
+{
+	struct devlink *devlink = priv_to_devlink(iovnic_pf_from_pdev(pdev));
+
+	devl_lock(devlink);
+	iovnic_sriov_disable_locked(pdev);
+	devl_unlock(devlink);
+}
+
+/*
+ * Under the devlink instance lock, so that the eswitch mode holds still:
+ * in switchdev mode the VFs' ports and representors come first (all or
+ * none), then the VFs.
+ */
 int iovnic_sriov_configure(struct pci_dev *pdev, int num_vfs)
 {
-	struct iovnic_hw *hw = iovnic_hw_from_pdev(pdev);
+	struct iovnic_pf *pf = iovnic_pf_from_pdev(pdev);
+	struct devlink *devlink = priv_to_devlink(pf);
+	struct iovnic_hw *hw = pf->hw;
 	int err;
 
+	devl_lock(devlink);
 	if (!num_vfs) {
-		iovnic_sriov_disable(pdev);
+		iovnic_sriov_disable_locked(pdev);
+		devl_unlock(devlink);
 		return 0;
 	}
 	rtnl_lock();
 	iovnic_sw_enable_vfs(hw, num_vfs);
 	rtnl_unlock();
+	err = iovnic_devlink_vfs_create(pf, num_vfs);
+	if (err)
+		goto err_vfs;
 	err = pci_enable_sriov(pdev, num_vfs);
-	if (err) {
-		rtnl_lock();
-		iovnic_sw_disable_vfs(hw);
-		rtnl_unlock();
-		return err;
-	}
+	if (err)
+		goto err_ports;
+	devl_unlock(devlink);
 	return num_vfs;
+
+err_ports:
+	iovnic_devlink_vfs_destroy(pf);
+err_vfs:
+	rtnl_lock();
+	iovnic_sw_disable_vfs(hw);
+	rtnl_unlock();
+	devl_unlock(devlink);
+	return err;
 }

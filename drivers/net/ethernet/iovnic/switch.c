@@ -56,7 +56,7 @@ static bool iovnic_vport_accepts(const struct iovnic_vport *v,
  * Hand @skb to @dst's receive queue and raise its interrupt.  The frame is
  * not copied: the receiver gets the very buffer the sender built.
  */
-static void iovnic_deliver(struct iovnic_vport *dst, struct sk_buff *skb)
+void iovnic_deliver(struct iovnic_vport *dst, struct sk_buff *skb)
 {
 	bool bcast = is_broadcast_ether_addr(skb->data);
 	bool mcast = !bcast && is_multicast_ether_addr(skb->data);
@@ -103,7 +103,9 @@ static void iovnic_deliver(struct iovnic_vport *dst, struct sk_buff *skb)
 			return;
 		}
 	}
-	if (READ_ONCE(dst->pvlan.vid))
+	/* a port VLAN strips the tag (the eswitch's rules decide instead) */
+	if (unlikely(READ_ONCE(dst->pvlan.vid)) &&
+	    !READ_ONCE(dst->hw->switchdev))
 		__vlan_hwaccel_clear_tag(skb);
 	/* it leaves the sender's host stack: nothing of that goes along */
 	if (unlikely(skb_orphan_frags(skb, GFP_ATOMIC))) {
@@ -217,7 +219,10 @@ void iovnic_sw_wire_rx(struct iovnic_hw *hw, struct sk_buff *skb)
 {
 	atomic64_inc(&hw->wire_rx_packets);
 	atomic64_add(skb->len, &hw->wire_rx_bytes);
-	iovnic_forward(hw, NULL, skb);
+	if (unlikely(READ_ONCE(hw->switchdev)))
+		iovnic_esw_wire_rx(hw, skb);
+	else
+		iovnic_forward(hw, NULL, skb);
 }
 
 /*
@@ -227,6 +232,7 @@ void iovnic_sw_wire_rx(struct iovnic_hw *hw, struct sk_buff *skb)
  */
 bool iovnic_sw_xmit(struct iovnic_vport *src, struct sk_buff *skb)
 {
+	bool esw = READ_ONCE(src->hw->switchdev);
 	struct iovnic_vport_stats *s;
 	unsigned int len = skb->len;
 
@@ -238,7 +244,9 @@ bool iovnic_sw_xmit(struct iovnic_vport *src, struct sk_buff *skb)
 		iovnic_count_drop(src, IOVNIC_DROP_TX_LINK);
 		goto free;
 	}
+	/* switchdev mode: the eswitch's rules stand for spoofchk and VLANs */
 	if (src->idx != IOVNIC_PF_VPORT && READ_ONCE(src->vf.spoofchk) &&
+	    !esw &&
 	    unlikely(!ether_addr_equal(skb->data + ETH_ALEN, src->mac))) {
 		iovnic_count_drop(src, IOVNIC_DROP_TX_SPOOF);
 		goto free;
@@ -247,10 +255,12 @@ bool iovnic_sw_xmit(struct iovnic_vport *src, struct sk_buff *skb)
 		iovnic_count_drop(src, IOVNIC_DROP_TX_RATE);
 		goto free;
 	}
-	skb = iovnic_vlan_ingress(src, skb);
-	if (unlikely(!skb)) {
-		iovnic_count_drop(src, IOVNIC_DROP_TX_VLAN);
-		return false;
+	if (likely(!esw)) {
+		skb = iovnic_vlan_ingress(src, skb);
+		if (unlikely(!skb)) {
+			iovnic_count_drop(src, IOVNIC_DROP_TX_VLAN);
+			return false;
+		}
 	}
 
 	s = this_cpu_ptr(src->stats);
@@ -259,7 +269,10 @@ bool iovnic_sw_xmit(struct iovnic_vport *src, struct sk_buff *skb)
 	s->tx_bytes += len;
 	u64_stats_update_end(&s->syncp);
 
-	iovnic_forward(src->hw, src, skb);
+	if (unlikely(esw))
+		iovnic_esw_xmit(src, skb);
+	else
+		iovnic_forward(src->hw, src, skb);
 	return true;
 
 free:

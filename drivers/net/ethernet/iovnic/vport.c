@@ -110,6 +110,13 @@ static int iovnic_vport_init_queues(struct iovnic_vport *vport)
 			return -ENOMEM;
 		iovnic_queue_coal_init(q);
 	}
+	/* the representor's queue (switchdev): no vector, no moderation */
+	q = &vport->rep_q;
+	q->vport = vport;
+	q->fired = alloc_percpu(u64);
+	if (!q->fired)
+		return -ENOMEM;
+	iovnic_queue_coal_init(q);
 	iovnic_vport_queues_reset(vport);
 	return 0;
 }
@@ -119,6 +126,7 @@ static void iovnic_vport_fini_queues(struct iovnic_vport *vport)
 	unsigned int i;
 
 	free_percpu(vport->stats);
+	free_percpu(vport->rep_q.fired);
 	for (i = 0; vport->queues && i < vport->max_queues; i++)
 		free_percpu(vport->queues[i].fired);
 	kfree(vport->queues);
@@ -131,6 +139,7 @@ int iovnic_sw_init(struct iovnic_hw *hw)
 
 	mutex_init(&hw->lock);
 	hash_init(hw->fdb);
+	iovnic_flow_init(hw);
 	get_random_bytes(hw->switch_id, sizeof(hw->switch_id));
 	hw->port_up = true;
 	hw->vports = kvcalloc(1 + hw->total_vfs, sizeof(*hw->vports),
@@ -163,6 +172,7 @@ void iovnic_sw_fini(struct iovnic_hw *hw)
 {
 	unsigned int i;
 
+	iovnic_flow_fini(hw);
 	if (hw->vports) {
 		for (i = 0; i <= hw->total_vfs; i++)
 			iovnic_vport_fini_queues(&hw->vports[i]);

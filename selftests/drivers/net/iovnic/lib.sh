@@ -83,6 +83,17 @@ errno_of() {
 	errno_name "$out" 1
 }
 
+# nl_errno CMD...: run a netlink client that prints only the kernel's
+# message on a refusal (tc) and print the errno of its last error ack, as
+# strace decodes it, or OK.  The output goes to /tmp/iovt-nl.out.
+nl_errno() {
+	local e
+	strace -f -qq -e trace=recvmsg -e signal=none -o /tmp/iovt-nl.trace \
+		"$@" > /tmp/iovt-nl.out 2>&1
+	e=$(grep -o 'error=-E[A-Z0-9]*' /tmp/iovt-nl.trace | tail -n 1)
+	echo "${e#error=-}" | sed 's/^$/OK/'
+}
+
 # errno_in CMD...: the same for commands that report a refusal but exit 0
 # (ethtool -N): the errno name in the output, else OK.
 errno_in() {

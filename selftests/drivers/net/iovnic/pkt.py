@@ -2,8 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 """Raw Ethernet frames for the iovnic selftests (no scapy needed).
 
-  pkt.py send IFACE --dst MAC [--src MAC] [--vlan V] [--count N] [--size B]
-      send N raw frames (ethertype 0x88b5, local experimental) out of IFACE
+  pkt.py send IFACE --dst MAC [--src MAC] [--vlan V [--prio P]] [--count N] [--size B]
+               [--ip SRC,DST [--proto udp|tcp|icmp] [--sport P] [--dport P]
+                [--frag]]
+      send N raw frames (ethertype 0x88b5, local experimental) out of IFACE;
+      with --ip, IPv4 or IPv6 packets of that protocol instead (--frag: an
+      IPv4 first fragment)
   pkt.py count IFACE --secs S [--src MAC] [--dst MAC] [--type T|any]
                [--vlan V [--prio P] [--tpid T]] [--untagged] [--ready F] [--stop F]
       print how many frames IFACE received (not sent) in S seconds that
@@ -30,6 +34,7 @@ ETH_P_EXP = 0x88B5
 PACKET_OUTGOING = 4
 SOL_PACKET = 263
 PACKET_AUXDATA = 8
+SO_RCVBUFFORCE = 33
 TP_STATUS_VLAN_VALID = 1 << 4
 TP_STATUS_VLAN_TPID_VALID = 1 << 6
 
@@ -43,15 +48,45 @@ def ifmac(ifname):
         return mac(f.read().strip())
 
 
+def l3_packet(a):
+    """(ethertype, bytes) of an IPv4/IPv6 packet as --ip/--proto say."""
+    sip, dip = a.ip.split(",")
+    v6 = ":" in sip
+    payload = b"iovnic-flower".ljust(24, b".")
+    if a.proto == "udp":
+        nh, l4 = 17, struct.pack("!HHHH", a.sport, a.dport, 8 + len(payload), 0)
+    elif a.proto == "tcp":
+        nh, l4 = 6, struct.pack("!HHIIBBHHH", a.sport, a.dport, 0, 0, 5 << 4,
+                                0x02, 65535, 0, 0)
+    else:
+        nh, l4 = (58, struct.pack("!BBHHH", 128, 0, 0, 0, 0)) if v6 else \
+                 (1, struct.pack("!BBHHH", 8, 0, 0, 0, 0))
+    l4 += payload
+    if v6:
+        ip = struct.pack("!IHBB16s16s", 6 << 28, len(l4), nh, 64,
+                         socket.inet_pton(socket.AF_INET6, sip),
+                         socket.inet_pton(socket.AF_INET6, dip))
+        return 0x86DD, ip + l4
+    frag = 0x2000 if a.frag else 0
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), 1, frag, 64, nh, 0,
+                     socket.inet_aton(sip), socket.inet_aton(dip))
+    ip = ip[:10] + struct.pack("!H", ip_csum(ip)) + ip[12:]
+    return 0x0800, ip + l4
+
+
 def send(a):
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((a.iface, 0))
     src = mac(a.src) if a.src else ifmac(a.iface)
     hdr = mac(a.dst) + src
     if a.vlan is not None:
-        hdr += struct.pack("!HH", a.tpid, a.vlan)
-    hdr += struct.pack("!H", ETH_P_EXP)
-    frame = hdr + b"iovnic-selftest".ljust(max(a.size - len(hdr), 0), b".")
+        hdr += struct.pack("!HH", a.tpid, a.prio << 13 | a.vlan)
+    if a.ip:
+        etype, body = l3_packet(a)
+        frame = hdr + struct.pack("!H", etype) + body
+    else:
+        hdr += struct.pack("!H", ETH_P_EXP)
+        frame = hdr + b"iovnic-selftest".ljust(max(a.size - len(hdr), 0), b".")
     sent = 0
     for _ in range(a.count):
         try:
@@ -164,6 +199,10 @@ def matches(a, data, addr, tag):
 def count(a):
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     s.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
+    try:	# room for a burst (root may exceed rmem_max)
+        s.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 16 << 20)
+    except OSError:
+        pass
     s.bind((a.iface, 0))
     if a.ready:
         with open(a.ready, "w") as f:
@@ -200,8 +239,14 @@ def main():
     ps.add_argument("--src")
     ps.add_argument("--vlan", type=int)
     ps.add_argument("--tpid", type=lambda x: int(x, 0), default=0x8100)
+    ps.add_argument("--prio", type=int, default=0)
     ps.add_argument("--count", type=int, default=1)
     ps.add_argument("--size", type=int, default=60)
+    ps.add_argument("--ip", help="SRC,DST: an IPv4 or IPv6 packet")
+    ps.add_argument("--proto", choices=["udp", "tcp", "icmp"], default="udp")
+    ps.add_argument("--sport", type=int, default=1000)
+    ps.add_argument("--dport", type=int, default=2000)
+    ps.add_argument("--frag", action="store_true")
     pc = sub.add_parser("count")
     pc.add_argument("iface")
     pc.add_argument("--secs", type=float, default=1.0)

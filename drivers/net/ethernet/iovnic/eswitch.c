@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Switchdev mode: the eswitch forwards by offloaded flow rules (flow.c)
+ * instead of the VEB's (MAC, VLAN) filters.  A frame a VF sends, or one
+ * from the wire, that no rule takes goes the slow path: to the VF's
+ * representor queue, or to the uplink (the PF's own queues).  A frame
+ * the PF sends goes to the wire; one sent on a representor goes to its VF.
+ * The VF's link state and policer still apply; spoof check, port VLAN and
+ * the filter table do not (the rules stand for them).
+ */
+#include <linux/rtnetlink.h>
+#include <linux/skbuff.h>
+
+#include "iovnic.h"
+
+/*
+ * Legacy <-> switchdev, under RTNL.  The PF driver sets up the
+ * representors before and tears them down after; frames in flight take
+ * the old path.  Back to legacy is refused (EBUSY) while flow rules are
+ * installed: they are added only in switchdev mode, under the same lock.
+ */
+int iovnic_esw_set_mode(struct iovnic_hw *hw, bool switchdev)
+{
+	ASSERT_RTNL();
+	mutex_lock(&hw->lock);
+	if (!switchdev && hw->num_flows) {
+		mutex_unlock(&hw->lock);
+		return -EBUSY;
+	}
+	WRITE_ONCE(hw->switchdev, switchdev);
+	mutex_unlock(&hw->lock);
+	synchronize_net();
+	return 0;
+}
+
+/* The representor's queue: its ring, and whom to tell of frames. */
+int iovnic_esw_rep_init(struct iovnic_vport *vport, void (*notify)(void *ctx),
+			void *ctx)
+{
+	struct iovnic_queue *q = &vport->rep_q;
+	int err;
+
+	err = ptr_ring_init(&q->ring, IOVNIC_RING_SIZE, GFP_KERNEL);
+	if (err)
+		return err;
+	q->notify = notify;
+	q->ctx = ctx;
+	return 0;
+}
+
+static void iovnic_esw_skb_destroy(void *ptr)
+{
+	kfree_skb(ptr);
+}
+
+/* After iovnic_esw_rep_rx_stop(): nothing delivers to the ring. */
+void iovnic_esw_rep_fini(struct iovnic_vport *vport)
+{
+	struct iovnic_queue *q = &vport->rep_q;
+
+	ptr_ring_cleanup(&q->ring, iovnic_esw_skb_destroy);
+	q->notify = NULL;
+	q->ctx = NULL;
+}
+
+void iovnic_esw_rep_rx_start(struct iovnic_vport *vport)
+{
+	iovnic_queue_rx_start(&vport->rep_q);
+}
+
+/* No sender is left once this returns; the ring is purged. */
+void iovnic_esw_rep_rx_stop(struct iovnic_vport *vport)
+{
+	struct iovnic_queue *q = &vport->rep_q;
+
+	WRITE_ONCE(q->rx_ready, false);
+	clear_bit(IOVNIC_IRQ_ARMED, &q->irq_flags);
+	synchronize_net();
+	iovnic_queue_rx_purge(q);
+}
+
+/* The slow path of a frame from VF @vport: to its representor's queue. */
+static void iovnic_esw_to_rep(struct iovnic_vport *vport, struct sk_buff *skb)
+{
+	struct iovnic_queue *q = &vport->rep_q;
+
+	if (unlikely(!READ_ONCE(q->rx_ready)))
+		goto drop;
+	if (skb_cloned(skb) && pskb_expand_head(skb, 0, 0, GFP_ATOMIC))
+		goto drop;
+	if (unlikely(skb_orphan_frags(skb, GFP_ATOMIC)))
+		goto drop;
+	skb_scrub_packet(skb, true);
+	skb->priority = 0;
+	if (unlikely(ptr_ring_produce(&q->ring, skb)))
+		goto drop;
+	iovnic_queue_kick_now(q);
+	return;
+
+drop:
+	atomic64_inc(&q->ring_full);
+	kfree_skb(skb);
+}
+
+/* What no rule took: VF -> its representor, wire -> the uplink. */
+void iovnic_esw_slow_path(struct iovnic_hw *hw, u16 in_port,
+			  struct sk_buff *skb)
+{
+	if (in_port == IOVNIC_PF_VPORT)
+		iovnic_deliver(&hw->vports[IOVNIC_PF_VPORT], skb);
+	else
+		iovnic_esw_to_rep(&hw->vports[in_port], skb);
+}
+
+/* A rule's output: port 0 is the wire, n + 1 VF n. */
+void iovnic_esw_output(struct iovnic_hw *hw, u16 port, struct sk_buff *skb)
+{
+	if (port == IOVNIC_PF_VPORT)
+		iovnic_wire_tx(hw, skb);
+	else
+		iovnic_deliver(&hw->vports[port], skb);
+}
+
+/*
+ * A frame @src sent passed its checks (switchdev mode).  The PF is the
+ * uplink: what it sends leaves on the wire.  Under RCU-bh.
+ */
+void iovnic_esw_xmit(struct iovnic_vport *src, struct sk_buff *skb)
+{
+	struct iovnic_hw *hw = src->hw;
+
+	if (src->idx == IOVNIC_PF_VPORT) {
+		iovnic_wire_tx(hw, skb);
+		return;
+	}
+	if (!iovnic_flow_run(hw, src->idx, skb))
+		iovnic_esw_to_rep(src, skb);
+}
+
+/* A frame from the wire (switchdev mode).  Under RCU-bh. */
+void iovnic_esw_wire_rx(struct iovnic_hw *hw, struct sk_buff *skb)
+{
+	if (!iovnic_flow_run(hw, IOVNIC_PF_VPORT, skb))
+		iovnic_deliver(&hw->vports[IOVNIC_PF_VPORT], skb);
+}
+
+/* A frame sent on VF @vport's representor goes to the VF.  Under RCU-bh. */
+void iovnic_esw_rep_xmit(struct iovnic_vport *vport, struct sk_buff *skb)
+{
+	if (unlikely(!pskb_may_pull(skb, ETH_HLEN))) {
+		iovnic_count_drop(vport, IOVNIC_DROP_RX);
+		kfree_skb(skb);
+		return;
+	}
+	iovnic_deliver(vport, skb);
+}
