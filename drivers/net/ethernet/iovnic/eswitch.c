@@ -43,6 +43,7 @@ int iovnic_esw_rep_init(struct iovnic_vport *vport, void (*notify)(void *ctx),
 	err = ptr_ring_init(&q->ring, IOVNIC_RING_SIZE, GFP_KERNEL);
 	if (err)
 		return err;
+	atomic64_set(&q->ring_full, 0);		/* a new representor counts anew */
 	q->notify = notify;
 	q->ctx = ctx;
 	return 0;
@@ -86,12 +87,11 @@ static void iovnic_esw_to_rep(struct iovnic_vport *vport, struct sk_buff *skb)
 
 	if (unlikely(!READ_ONCE(q->rx_ready)))
 		goto drop;
-	if (skb_cloned(skb) && pskb_expand_head(skb, 0, 0, GFP_ATOMIC))
-		goto drop;
-	if (unlikely(skb_orphan_frags(skb, GFP_ATOMIC)))
-		goto drop;
-	skb_scrub_packet(skb, true);
-	skb->priority = 0;
+	skb = iovnic_skb_take(skb);
+	if (unlikely(!skb)) {
+		atomic64_inc(&q->ring_full);
+		return;
+	}
 	if (unlikely(ptr_ring_produce(&q->ring, skb)))
 		goto drop;
 	iovnic_queue_kick_now(q);

@@ -413,16 +413,21 @@ static struct iovnic_flow *iovnic_flow_lookup(struct iovnic_hw *hw,
 }
 
 /*
- * The VLAN helpers work on a frame whose data and mac header are at its
+ * The VLAN helpers work on a frame of our own (not shared: the sender may
+ * hold a reference, as pktgen does) whose data and mac header are at its
  * Ethernet header and whose protocol is its EtherType (an in-band tag's
- * TPID).
+ * TPID).  NULL if memory is short (the frame is freed).
  */
-static void iovnic_flow_vlan_prep(struct sk_buff *skb)
+static struct sk_buff *iovnic_flow_vlan_prep(struct sk_buff *skb)
 {
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (unlikely(!skb))
+		return NULL;
 	skb_reset_mac_header(skb);
 	skb_set_network_header(skb, ETH_HLEN);
 	skb_reset_mac_len(skb);
 	skb->protocol = eth_hdr(skb)->h_proto;
+	return skb;
 }
 
 /* vlan modify: a new VID and priority for the outer tag, if any. */
@@ -488,15 +493,21 @@ static void iovnic_flow_exec(struct iovnic_hw *hw, struct iovnic_flow *f,
 			kfree_skb(skb);
 			return;
 		case IOVNIC_ACT_VLAN_PUSH:
-			iovnic_flow_vlan_prep(skb);
+			skb = iovnic_flow_vlan_prep(skb);
+			if (unlikely(!skb))
+				return;
 			err = skb_vlan_push(skb, a->vlan_proto, a->vlan_tci);
 			break;
 		case IOVNIC_ACT_VLAN_POP:
-			iovnic_flow_vlan_prep(skb);
+			skb = iovnic_flow_vlan_prep(skb);
+			if (unlikely(!skb))
+				return;
 			err = skb_vlan_pop(skb);
 			break;
 		case IOVNIC_ACT_VLAN_MANGLE:
-			iovnic_flow_vlan_prep(skb);
+			skb = iovnic_flow_vlan_prep(skb);
+			if (unlikely(!skb))
+				return;
 			err = iovnic_flow_vlan_mangle(skb, a->vlan_tci);
 			break;
 		}

@@ -598,6 +598,7 @@ void iovnic_esw_output(struct iovnic_hw *hw, u16 port, struct sk_buff *skb);
 void iovnic_esw_slow_path(struct iovnic_hw *hw, u16 in_port,
 			  struct sk_buff *skb);
 void iovnic_deliver(struct iovnic_vport *dst, struct sk_buff *skb);
+struct sk_buff *iovnic_skb_take(struct sk_buff *skb);
 void iovnic_queue_kick_now(struct iovnic_queue *q);
 void iovnic_flow_init(struct iovnic_hw *hw);
 void iovnic_flow_fini(struct iovnic_hw *hw);

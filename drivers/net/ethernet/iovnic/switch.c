@@ -53,6 +53,37 @@ static bool iovnic_vport_accepts(const struct iovnic_vport *v,
 }
 
 /*
+ * Make @skb the receiver's own, as it leaves the sender's host stack:
+ * the receiver's GRO merges later segments into its shared info and the
+ * stack writes its head, so a clone (TCP keeps the original in its
+ * retransmit queue; flooding clones for each receiver) gets a head of its
+ * own first.  That copies the headers, never the payload in the page
+ * frags.  Nothing of the sender's socket or state goes along.  Returns
+ * NULL (and frees @skb) if memory is short.
+ */
+struct sk_buff *iovnic_skb_take(struct sk_buff *skb)
+{
+	if (skb_cloned(skb)) {
+		if (unlikely(skb_shared(skb))) {
+			skb = skb_unshare(skb, GFP_ATOMIC);	/* a copy */
+			if (unlikely(!skb))
+				return NULL;
+		} else if (unlikely(pskb_expand_head(skb, 0, 0, GFP_ATOMIC))) {
+			goto free;
+		}
+	}
+	if (unlikely(skb_orphan_frags(skb, GFP_ATOMIC)))
+		goto free;
+	skb_scrub_packet(skb, true);
+	skb->priority = 0;
+	return skb;
+
+free:
+	kfree_skb(skb);
+	return NULL;
+}
+
+/*
  * Hand @skb to @dst's receive queue and raise its interrupt.  The frame is
  * not copied: the receiver gets the very buffer the sender built.
  */
@@ -84,36 +115,15 @@ void iovnic_deliver(struct iovnic_vport *dst, struct sk_buff *skb)
 		iovnic_count_drop(dst, IOVNIC_DROP_RX);
 		goto free;
 	}
-	/*
-	 * The receiver's GRO merges later segments into this skb's shared
-	 * info, and the stack writes its head: a clone (TCP keeps the
-	 * original in its retransmit queue; flooding clones for each
-	 * receiver) must get a head of its own first.  That copies the
-	 * headers, never the payload in the page frags.
-	 */
-	if (skb_cloned(skb)) {
-		if (unlikely(skb_shared(skb))) {
-			skb = skb_unshare(skb, GFP_ATOMIC);	/* a copy */
-		} else if (unlikely(pskb_expand_head(skb, 0, 0, GFP_ATOMIC))) {
-			kfree_skb(skb);
-			skb = NULL;
-		}
-		if (unlikely(!skb)) {
-			iovnic_count_drop(dst, IOVNIC_DROP_RX);
-			return;
-		}
-	}
 	/* a port VLAN strips the tag (the eswitch's rules decide instead) */
 	if (unlikely(READ_ONCE(dst->pvlan.vid)) &&
 	    !READ_ONCE(dst->hw->switchdev))
 		__vlan_hwaccel_clear_tag(skb);
-	/* it leaves the sender's host stack: nothing of that goes along */
-	if (unlikely(skb_orphan_frags(skb, GFP_ATOMIC))) {
+	skb = iovnic_skb_take(skb);
+	if (unlikely(!skb)) {
 		iovnic_count_drop(dst, IOVNIC_DROP_RX);
-		goto free;
+		return;
 	}
-	skb_scrub_packet(skb, true);
-	skb->priority = 0;
 	if (unlikely(ptr_ring_produce(&q->ring, skb))) {
 		atomic64_inc(&q->ring_full);
 		iovnic_count_drop(dst, IOVNIC_DROP_RX_RING);

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header
-ktap_set_plan 62
+ktap_set_plan 64
 dmesg_mark
 iov_load total_vfs=4
 pf=$(pf_dev 0) a=${pf##*/}
@@ -87,6 +87,10 @@ check_eq "ip link shows it" 1 \
 check_eq "devlink shows it" 02:00:00:00:10:01 "$(port_field "$dl/1" hw_addr)"
 check_eq "hw_addr multicast: EINVAL" EINVAL \
 	"$(errno_of devlink port function set "$dl/1" hw_addr 01:00:5e:00:00:01)"
+# msg_of CMD...: the driver's message (extack) of a refusal
+msg_of() { "$@" 2>&1 | sed -n 's/^Error: iovnic: //p'; }
+check_eq "... with the driver's message" "the address must be unicast and not zero." \
+	"$(msg_of devlink port function set "$dl/1" hw_addr 01:00:5e:00:00:01)"
 check_eq "hw_addr zero: EINVAL" EINVAL \
 	"$(errno_of devlink port function set "$dl/1" hw_addr 00:00:00:00:00:00)"
 check_eq "hw_addr of the physical port: EOPNOTSUPP" EOPNOTSUPP \
@@ -105,6 +109,8 @@ check_eq "ip link shows min_tx_rate 10" 1 \
 	"$(vf_line iovnic0 0 | grep -c 'min_tx_rate 10Mbps')"
 check_eq "tx_max not a whole Mbit/s: EINVAL" EINVAL \
 	"$(errno_of devlink port function rate set "$dl/1" tx_max 20500kbit)"
+check_eq "... with the driver's message" "the rate must be a whole number of Mbit/s." \
+	"$(msg_of devlink port function rate set "$dl/1" tx_max 20500kbit)"
 check_eq "tx_max above 100 Gbit/s: EINVAL" EINVAL \
 	"$(errno_of devlink port function rate set "$dl/1" tx_max 200gbit)"
 check_eq "refusals changed nothing" 2500000 "$(rate_field "$dl/1" tx_max)"

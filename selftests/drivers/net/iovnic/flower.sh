@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header
-ktap_set_plan 115
+ktap_set_plan 116
 dmesg_mark
 iov_load num_pfs=2 total_vfs=3
 pf0=$(pf_dev 0) pf1=$(pf_dev 1)
@@ -202,6 +202,8 @@ check_eq "pref 1 drop over both" "0 0 0" "$(send_a --dst $M --src $SRC)"
 unset SRC
 check_eq "switchdev -> legacy with rules: EBUSY" EBUSY \
 	"$(errno_of devlink dev eswitch set "$dl" mode legacy)"
+check_eq "... with the driver's message" 1 \
+	"$(devlink dev eswitch set "$dl" mode legacy 2>&1 | grep -c '^Error: iovnic: flow rules are offloaded')"
 flush $R0
 
 # refusals: EOPNOTSUPP, nothing installed
