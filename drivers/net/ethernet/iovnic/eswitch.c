@@ -37,31 +37,14 @@ int iovnic_esw_set_mode(struct iovnic_hw *hw, bool switchdev)
 int iovnic_esw_rep_init(struct iovnic_vport *vport, void (*notify)(void *ctx),
 			void *ctx)
 {
-	struct iovnic_queue *q = &vport->rep_q;
-	int err;
-
-	err = ptr_ring_init(&q->ring, IOVNIC_RING_SIZE, GFP_KERNEL);
-	if (err)
-		return err;
-	atomic64_set(&q->ring_full, 0);		/* a new representor counts anew */
-	q->notify = notify;
-	q->ctx = ctx;
-	return 0;
-}
-
-static void iovnic_esw_skb_destroy(void *ptr)
-{
-	kfree_skb(ptr);
+	return iovnic_queue_init_ring(&vport->rep_q, IOVNIC_RING_SIZE, notify,
+				      ctx);
 }
 
 /* After iovnic_esw_rep_rx_stop(): nothing delivers to the ring. */
 void iovnic_esw_rep_fini(struct iovnic_vport *vport)
 {
-	struct iovnic_queue *q = &vport->rep_q;
-
-	ptr_ring_cleanup(&q->ring, iovnic_esw_skb_destroy);
-	q->notify = NULL;
-	q->ctx = NULL;
+	iovnic_queue_fini(&vport->rep_q);
 }
 
 void iovnic_esw_rep_rx_start(struct iovnic_vport *vport)
@@ -72,34 +55,13 @@ void iovnic_esw_rep_rx_start(struct iovnic_vport *vport)
 /* No sender is left once this returns; the ring is purged. */
 void iovnic_esw_rep_rx_stop(struct iovnic_vport *vport)
 {
-	struct iovnic_queue *q = &vport->rep_q;
-
-	WRITE_ONCE(q->rx_ready, false);
-	clear_bit(IOVNIC_IRQ_ARMED, &q->irq_flags);
-	synchronize_net();
-	iovnic_queue_rx_purge(q);
+	iovnic_queue_stop(&vport->rep_q);
 }
 
 /* The slow path of a frame from VF @vport: to its representor's queue. */
 static void iovnic_esw_to_rep(struct iovnic_vport *vport, struct sk_buff *skb)
 {
-	struct iovnic_queue *q = &vport->rep_q;
-
-	if (unlikely(!READ_ONCE(q->rx_ready)))
-		goto drop;
-	skb = iovnic_skb_take(skb);
-	if (unlikely(!skb)) {
-		atomic64_inc(&q->ring_full);
-		return;
-	}
-	if (unlikely(ptr_ring_produce(&q->ring, skb)))
-		goto drop;
-	iovnic_queue_kick_now(q);
-	return;
-
-drop:
-	atomic64_inc(&q->ring_full);
-	kfree_skb(skb);
+	iovnic_queue_hand(&vport->rep_q, skb);
 }
 
 /* What no rule took: VF -> its representor, wire -> the uplink. */

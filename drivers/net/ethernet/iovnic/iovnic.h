@@ -239,6 +239,12 @@ struct iovnic_vport_ops {
 	int (*mac_assigned)(void *owner, const u8 *addr);
 };
 
+/* What the device asks of the driver at the far end of the port. */
+struct iovnic_port_ops {
+	/* the PF's side of the port was enabled or disabled */
+	void (*link_changed)(void *owner, bool up);
+};
+
 /*
  * A switch port.  The device owns it for its whole life; a driver attaches
  * to it while bound, and the device knows the driver only by its ops.
@@ -380,11 +386,20 @@ struct iovnic_hw {
 	atomic_t fail_queue_alloc;
 	atomic_t fail_queue_alloc_after;
 
-	/* the physical port and the cable to a peer PF (iovnic_wire_lock) */
+	/*
+	 * the physical port and what it is cabled to (iovnic_wire_lock):
+	 * a peer PF, or a driver's netdev (ext_ops set, then ext_q takes
+	 * what leaves the switch and ext is set while it does)
+	 */
 	struct pci_dev *pf_pdev;	/* while the PF driver is bound */
 	struct iovnic_hw __rcu *peer;
 	bool port_enabled;		/* the PF driver enabled it (up) */
 	bool port_up;
+	bool ext;			/* read by the data path */
+	bool ext_up;			/* the far end is up */
+	const struct iovnic_port_ops *ext_ops;
+	void *ext_owner;
+	struct iovnic_queue ext_q;
 	atomic64_t wire_tx_packets;
 	atomic64_t wire_tx_bytes;
 	atomic64_t wire_rx_packets;
@@ -483,6 +498,15 @@ struct iovnic_pf {
 	u16 mode;			/* DEVLINK_ESWITCH_MODE_* */
 	u16 num_vf_ports;		/* VF ports and representors */
 	struct iovnic_vf_port *vf_ports;	/* [total_vfs] */
+	struct iovnic_port *port_dev;	/* the port's netdev, or NULL */
+};
+
+/* The port's netdev, iovnic<P>w: the far end of the PF's cable. */
+struct iovnic_port {
+	struct net_device *netdev;
+	struct iovnic_hw *hw;
+	struct napi_struct napi;
+	struct iovnic_rep_stats __percpu *stats;
 };
 
 /* main.c */
@@ -535,6 +559,10 @@ void iovnic_vport_set_rxhash(struct iovnic_vport *vport, bool on);
 int iovnic_queue_init(struct iovnic_queue *q, void (*notify)(void *ctx),
 		      void *ctx);
 void iovnic_queue_fini(struct iovnic_queue *q);
+int iovnic_queue_init_ring(struct iovnic_queue *q, u32 size,
+			   void (*notify)(void *ctx), void *ctx);
+void iovnic_queue_stop(struct iovnic_queue *q);
+void iovnic_queue_hand(struct iovnic_queue *q, struct sk_buff *skb);
 int iovnic_vport_resize_rings(struct iovnic_vport *vport, unsigned int n,
 			      u32 size);
 void iovnic_queue_rx_start(struct iovnic_queue *q);
@@ -620,6 +648,13 @@ void iovnic_wire_disconnect(struct iovnic_hw *hw);
 struct pci_dev *iovnic_wire_peer_get(struct iovnic_hw *hw);
 void iovnic_vport_update_link(struct iovnic_vport *vport);
 void iovnic_wire_tx(struct iovnic_hw *hw, struct sk_buff *skb);
+int iovnic_wire_ext_attach(struct iovnic_hw *hw,
+			   const struct iovnic_port_ops *ops, void *owner,
+			   void (*notify)(void *ctx), void *ctx);
+void iovnic_wire_ext_detach(struct iovnic_hw *hw);
+void iovnic_wire_ext_set_up(struct iovnic_hw *hw, bool up);
+bool iovnic_wire_ext_attached(struct iovnic_hw *hw);
+void iovnic_wire_ext_xmit(struct iovnic_hw *hw, struct sk_buff *skb);
 void iovnic_sw_wire_rx(struct iovnic_hw *hw, struct sk_buff *skb);
 
 /* netdev.c: code shared by PF and VF netdevs */
@@ -668,6 +703,10 @@ int iovnic_port_fn_hw_addr_set(struct devlink_port *dp, const u8 *hw_addr,
 			       int hw_addr_len, struct netlink_ext_ack *extack);
 /* netdev.c, rep.c: a netdev's devlink port (6.1's ndo_get_devlink_port) */
 struct devlink_port *iovnic_get_devlink_port(struct net_device *dev);
+
+/* port.c: the port's netdev (peer "netdev") */
+int iovnic_port_netdev_create(struct iovnic_pf *pf);
+void iovnic_port_netdev_destroy(struct iovnic_pf *pf);
 
 /* rep.c: representors; tc.c: TC flower offload on them and the uplink */
 struct iovnic_rep *iovnic_rep_create(struct iovnic_pf *pf, u16 vf,

@@ -64,6 +64,9 @@ static void iovnic_pf_remove(struct pci_dev *pdev)
 	struct net_device *dev = pci_get_drvdata(pdev);
 	struct iovnic_pf *pf = iovnic_pf_from_pdev(pdev);
 
+	devl_lock(priv_to_devlink(pf));
+	iovnic_port_netdev_destroy(pf);
+	devl_unlock(priv_to_devlink(pf));
 	iovnic_wire_pf_unbound(iovnic_hw_from_pdev(pdev));
 	iovnic_devlink_unregister(pf);
 	iovnic_sriov_disable(pdev);
@@ -75,19 +78,39 @@ static void iovnic_pf_remove(struct pci_dev *pdev)
 
 /*
  * /sys/bus/pci/devices/<pf>/peer: the PF whose port this one's is cabled
- * to ("none"); writing another iovnic PF's PCI name cables the two ports
- * back to back, "none" unplugs.
+ * to, "netdev" (the port's netdev iovnic<P>w, port.c) or "none"; writing
+ * another iovnic PF's PCI name cables the two ports back to back,
+ * "netdev" cables the port to a new netdev, "none" unplugs either.
  */
 static ssize_t peer_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
 {
+	struct iovnic_hw *hw = iovnic_hw_from_pdev(to_pci_dev(dev));
 	struct pci_dev *peer;
 	ssize_t ret;
 
-	peer = iovnic_wire_peer_get(iovnic_hw_from_pdev(to_pci_dev(dev)));
+	if (iovnic_wire_ext_attached(hw))
+		return sysfs_emit(buf, "netdev\n");
+	peer = iovnic_wire_peer_get(hw);
 	ret = sysfs_emit(buf, "%s\n", peer ? pci_name(peer) : "none");
 	pci_dev_put(peer);
 	return ret;
+}
+
+/* "netdev" and "none" for the port's netdev, under the instance lock. */
+static int iovnic_peer_netdev(struct pci_dev *pdev, bool create)
+{
+	struct iovnic_pf *pf = iovnic_pf_from_pdev(pdev);
+	struct devlink *devlink = priv_to_devlink(pf);
+	int err = 0;
+
+	devl_lock(devlink);
+	if (!create)
+		iovnic_port_netdev_destroy(pf);
+	else if (!pf->port_dev)
+		err = iovnic_port_netdev_create(pf);
+	devl_unlock(devlink);
+	return err;
 }
 
 static ssize_t peer_store(struct device *dev, struct device_attribute *attr,
@@ -102,8 +125,13 @@ static ssize_t peer_store(struct device *dev, struct device_attribute *attr,
 		return -EINVAL;
 	strim(name);
 	if (!strcmp(name, "none")) {
+		iovnic_peer_netdev(to_pci_dev(dev), false);
 		iovnic_wire_disconnect(hw);
 		return count;
+	}
+	if (!strcmp(name, "netdev")) {
+		err = iovnic_peer_netdev(to_pci_dev(dev), true);
+		return err ? err : count;
 	}
 	d = bus_find_device_by_name(&pci_bus_type, NULL, name);
 	if (!d)

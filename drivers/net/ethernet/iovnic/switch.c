@@ -142,7 +142,7 @@ static void iovnic_flood_wire(struct iovnic_hw *hw, struct sk_buff *skb)
 {
 	struct sk_buff *clone;
 
-	if (!rcu_access_pointer(hw->peer)) {
+	if (!rcu_access_pointer(hw->peer) && !READ_ONCE(hw->ext)) {
 		atomic64_inc(&hw->wire_tx_packets);
 		atomic64_add(skb->len, &hw->wire_tx_bytes);
 		return;

@@ -161,6 +161,12 @@ int iovnic_sw_init(struct iovnic_hw *hw)
 	}
 	hw->vports[IOVNIC_PF_VPORT].enabled = true;
 	hw->vports[IOVNIC_PF_VPORT].link_up = true;
+	/* the queue to the port's netdev (wire.c): like a representor's */
+	hw->ext_q.vport = &hw->vports[IOVNIC_PF_VPORT];
+	hw->ext_q.fired = alloc_percpu(u64);
+	if (!hw->ext_q.fired)
+		goto err;
+	iovnic_queue_coal_init(&hw->ext_q);
 	return 0;
 
 err:
@@ -173,6 +179,8 @@ void iovnic_sw_fini(struct iovnic_hw *hw)
 	unsigned int i;
 
 	iovnic_flow_fini(hw);
+	free_percpu(hw->ext_q.fired);
+	hw->ext_q.fired = NULL;
 	if (hw->vports) {
 		for (i = 0; i <= hw->total_vfs; i++)
 			iovnic_vport_fini_queues(&hw->vports[i]);
@@ -341,6 +349,56 @@ int iovnic_queue_init(struct iovnic_queue *q, void (*notify)(void *ctx),
 	q->notify = notify;
 	q->ctx = ctx;
 	return 0;
+}
+
+/*
+ * A queue without a vector or moderation (a representor's, the port
+ * netdev's): a ring of @size, and @notify called as frames arrive.
+ */
+int iovnic_queue_init_ring(struct iovnic_queue *q, u32 size,
+			   void (*notify)(void *ctx), void *ctx)
+{
+	int err;
+
+	err = ptr_ring_init(&q->ring, size, GFP_KERNEL);
+	if (err)
+		return err;
+	atomic64_set(&q->ring_full, 0);		/* a new owner counts anew */
+	q->notify = notify;
+	q->ctx = ctx;
+	return 0;
+}
+
+/* Such a queue stops: no sender is left once this returns; purged. */
+void iovnic_queue_stop(struct iovnic_queue *q)
+{
+	WRITE_ONCE(q->rx_ready, false);
+	clear_bit(IOVNIC_IRQ_ARMED, &q->irq_flags);
+	synchronize_net();
+	iovnic_queue_rx_purge(q);
+}
+
+/*
+ * Hand @skb to such a queue and notify its owner; what it cannot take
+ * (stopped, full, no memory) is freed and counted in ring_full.
+ */
+void iovnic_queue_hand(struct iovnic_queue *q, struct sk_buff *skb)
+{
+	if (unlikely(!READ_ONCE(q->rx_ready)))
+		goto drop;
+	skb = iovnic_skb_take(skb);
+	if (unlikely(!skb)) {
+		atomic64_inc(&q->ring_full);
+		return;
+	}
+	if (unlikely(ptr_ring_produce(&q->ring, skb)))
+		goto drop;
+	iovnic_queue_kick_now(q);
+	return;
+
+drop:
+	atomic64_inc(&q->ring_full);
+	kfree_skb(skb);
 }
 
 void iovnic_queue_fini(struct iovnic_queue *q)

@@ -4,7 +4,10 @@
  * sent there are counted and freed).  /sys/bus/pci/devices/<pf>/peer
  * cables it back to back to another iovnic PF's port: frames leaving one
  * switch enter the other, and the link is up while both PF netdevs are.
- * VFs in link state "auto" follow the port.
+ * Or the PF driver cables it to a netdev of its own (the "ext" end):
+ * what leaves the switch lands in ext_q for it, what it sends enters the
+ * switch from the wire, and the link is up while both it and the PF
+ * netdev are.  VFs in link state "auto" follow the port.
  */
 #include <linux/pci.h>
 #include <linux/rtnetlink.h>
@@ -66,8 +69,13 @@ static void iovnic_port_refresh(struct iovnic_hw *hw)
 
 	if (peer)
 		up = hw->port_enabled && peer->port_enabled;
+	else if (hw->ext_ops)
+		up = hw->port_enabled && hw->ext_up;
 	WRITE_ONCE(hw->port_up, up);
 	iovnic_wire_update_link(hw);
+	/* the far end's carrier: this end enabled */
+	if (hw->ext_ops)
+		hw->ext_ops->link_changed(hw->ext_owner, hw->port_enabled);
 }
 
 /*
@@ -96,8 +104,89 @@ void iovnic_wire_tx(struct iovnic_hw *hw, struct sk_buff *skb)
 	atomic64_add(skb->len, &hw->wire_tx_bytes);
 	if (peer && READ_ONCE(hw->port_up))
 		iovnic_sw_wire_rx(peer, skb);
+	else if (READ_ONCE(hw->ext) && READ_ONCE(hw->port_up))
+		iovnic_queue_hand(&hw->ext_q, skb);
 	else
 		consume_skb(skb);
+}
+
+/*
+ * Cable the port to the PF driver's netdev: @ops tell it of this end's
+ * state, @notify of frames in ext_q.  EBUSY if cabled to a peer or a
+ * netdev already.
+ */
+int iovnic_wire_ext_attach(struct iovnic_hw *hw,
+			   const struct iovnic_port_ops *ops, void *owner,
+			   void (*notify)(void *ctx), void *ctx)
+{
+	int err;
+
+	mutex_lock(&iovnic_wire_lock);
+	if (iovnic_peer(hw) || hw->ext_ops) {
+		err = -EBUSY;
+		goto out;
+	}
+	err = iovnic_queue_init_ring(&hw->ext_q, IOVNIC_RING_SIZE, notify,
+				     ctx);
+	if (err)
+		goto out;
+	hw->ext_ops = ops;
+	hw->ext_owner = owner;
+	hw->ext_up = false;
+	WRITE_ONCE(hw->ext, true);
+	iovnic_port_refresh(hw);
+out:
+	mutex_unlock(&iovnic_wire_lock);
+	return err;
+}
+
+/* Unplug the netdev (it is down: ext_q is stopped); the port is uncabled. */
+void iovnic_wire_ext_detach(struct iovnic_hw *hw)
+{
+	mutex_lock(&iovnic_wire_lock);
+	WRITE_ONCE(hw->ext, false);
+	hw->ext_ops = NULL;
+	hw->ext_owner = NULL;
+	hw->ext_up = false;
+	iovnic_port_refresh(hw);
+	mutex_unlock(&iovnic_wire_lock);
+	synchronize_net();
+	iovnic_queue_fini(&hw->ext_q);
+}
+
+/* The netdev at the far end went up or down. */
+void iovnic_wire_ext_set_up(struct iovnic_hw *hw, bool up)
+{
+	mutex_lock(&iovnic_wire_lock);
+	hw->ext_up = up;
+	iovnic_port_refresh(hw);
+	mutex_unlock(&iovnic_wire_lock);
+}
+
+bool iovnic_wire_ext_attached(struct iovnic_hw *hw)
+{
+	bool ret;
+
+	mutex_lock(&iovnic_wire_lock);
+	ret = hw->ext_ops;
+	mutex_unlock(&iovnic_wire_lock);
+	return ret;
+}
+
+/*
+ * A frame the far end's netdev sends: it enters the switch from the wire
+ * while the link is up, else it is counted (port_rx_dropped) and freed.
+ * Under RCU-bh.
+ */
+void iovnic_wire_ext_xmit(struct iovnic_hw *hw, struct sk_buff *skb)
+{
+	if (unlikely(!READ_ONCE(hw->port_up) || !READ_ONCE(hw->ext) ||
+		     !pskb_may_pull(skb, ETH_HLEN))) {
+		atomic64_inc(&hw->wire_rx_dropped);
+		kfree_skb(skb);
+		return;
+	}
+	iovnic_sw_wire_rx(hw, skb);
 }
 
 static void iovnic_unplug(struct iovnic_hw *hw)
@@ -144,7 +233,8 @@ struct pci_dev *iovnic_wire_peer_get(struct iovnic_hw *hw)
 
 /*
  * Cable @hw's port to @other's: EINVAL for itself or a PF without a
- * driver, EBUSY if either is cabled elsewhere (unplug first).
+ * driver, EBUSY if either is cabled elsewhere, to a peer or its port
+ * netdev (unplug first).
  */
 int iovnic_wire_connect(struct iovnic_hw *hw, struct iovnic_hw *other)
 {
@@ -159,7 +249,7 @@ int iovnic_wire_connect(struct iovnic_hw *hw, struct iovnic_hw *other)
 	}
 	if (cur == other)
 		goto out;		/* already cabled so */
-	if (cur || iovnic_peer(other)) {
+	if (cur || iovnic_peer(other) || hw->ext_ops || other->ext_ops) {
 		err = -EBUSY;
 		goto out;
 	}

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The port's netdev, iovnic<P>w: the far end of the PF's cable, made by
+ * writing "netdev" to /sys/bus/pci/devices/<pf>/peer ("none" removes it).
+ * What the switch sends to the wire is received on it; what is sent on it
+ * enters the switch from the wire.  Bridge it, bond it, put it in OVS or
+ * behind a VXLAN device, move it to another namespace: the VFs reach
+ * whatever it reaches.  Its carrier is on while the PF netdev is up; the
+ * PF's link (and so VFs in state auto) is up while both are.  Frames keep
+ * their offload state (GSO, checksum) across it, as across a veth.
+ */
+#include <linux/ethtool.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+
+#include "iovnic.h"
+
+static int iovnic_port_poll(struct napi_struct *napi, int budget)
+{
+	struct iovnic_port *port = container_of(napi, struct iovnic_port, napi);
+	struct iovnic_queue *q = &port->hw->ext_q;
+	struct iovnic_rep_stats *s;
+	unsigned int bytes = 0;
+	struct sk_buff *skb;
+	int done = 0;
+
+	while (done < budget) {
+		skb = __ptr_ring_consume(&q->ring);
+		if (!skb)
+			break;
+		bytes += skb->len;
+		skb->protocol = eth_type_trans(skb, port->netdev);
+		skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
+		napi_gro_receive(napi, skb);
+		done++;
+	}
+	s = this_cpu_ptr(port->stats);
+	u64_stats_update_begin(&s->syncp);
+	s->rx_packets += done;
+	s->rx_bytes += bytes;
+	u64_stats_update_end(&s->syncp);
+	if (done < budget && napi_complete_done(napi, done))
+		iovnic_queue_irq_rearm(q);
+	return done;
+}
+
+static void iovnic_port_notify(void *ctx)
+{
+	struct iovnic_port *port = ctx;
+
+	napi_schedule(&port->napi);
+}
+
+/* The PF's end of the port was enabled or disabled: our carrier. */
+static void iovnic_port_link_changed(void *owner, bool up)
+{
+	struct iovnic_port *port = owner;
+
+	if (up)
+		netif_carrier_on(port->netdev);
+	else
+		netif_carrier_off(port->netdev);
+}
+
+static const struct iovnic_port_ops iovnic_port_ops = {
+	.link_changed	= iovnic_port_link_changed,
+};
+
+static int iovnic_port_open(struct net_device *dev)
+{
+	struct iovnic_port *port = netdev_priv(dev);
+
+	napi_enable(&port->napi);
+	iovnic_queue_rx_start(&port->hw->ext_q);
+	iovnic_wire_ext_set_up(port->hw, true);
+	return 0;
+}
+
+static int iovnic_port_stop(struct net_device *dev)
+{
+	struct iovnic_port *port = netdev_priv(dev);
+
+	iovnic_wire_ext_set_up(port->hw, false);
+	iovnic_queue_stop(&port->hw->ext_q);
+	napi_disable(&port->napi);
+	return 0;
+}
+
+static netdev_tx_t iovnic_port_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct iovnic_port *port = netdev_priv(dev);
+	struct iovnic_rep_stats *s = this_cpu_ptr(port->stats);
+	unsigned int len = skb->len;
+
+	iovnic_wire_ext_xmit(port->hw, skb);
+	u64_stats_update_begin(&s->syncp);
+	s->tx_packets++;
+	s->tx_bytes += len;
+	u64_stats_update_end(&s->syncp);
+	return NETDEV_TX_OK;
+}
+
+static void iovnic_port_get_stats64(struct net_device *dev,
+				    struct rtnl_link_stats64 *st)
+{
+	struct iovnic_port *port = netdev_priv(dev);
+	struct iovnic_rep_stats sum;
+
+	memset(&sum, 0, sizeof(sum));
+	iovnic_stats_sum(port->stats, IOVNIC_REP_NSTATS, (u64 *)&sum);
+	st->rx_packets = sum.rx_packets;
+	st->rx_bytes = sum.rx_bytes;
+	st->tx_packets = sum.tx_packets;
+	st->tx_bytes = sum.tx_bytes;
+	st->rx_missed_errors = atomic64_read(&port->hw->ext_q.ring_full);
+}
+
+static int iovnic_port_change_mtu(struct net_device *dev, int mtu)
+{
+	WRITE_ONCE(dev->mtu, mtu);
+	return 0;
+}
+
+static const struct net_device_ops iovnic_port_netdev_ops = {
+	.ndo_open		= iovnic_port_open,
+	.ndo_stop		= iovnic_port_stop,
+	.ndo_start_xmit		= iovnic_port_xmit,
+	.ndo_set_mac_address	= eth_mac_addr,
+	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_get_stats64	= iovnic_port_get_stats64,
+	.ndo_change_mtu		= iovnic_port_change_mtu,
+};
+
+static void iovnic_port_get_drvinfo(struct net_device *dev,
+				    struct ethtool_drvinfo *info)
+{
+	strscpy(info->driver, IOVNIC_DRV_NAME, sizeof(info->driver));
+	strscpy(info->bus_info, "port", sizeof(info->bus_info));
+}
+
+static const struct ethtool_ops iovnic_port_ethtool_ops = {
+	.get_drvinfo		= iovnic_port_get_drvinfo,
+	.get_link		= ethtool_op_get_link,
+};
+
+/*
+ * Cable the PF's port to a new netdev iovnic<P>w.  EBUSY if the port is
+ * cabled (to a peer PF or a netdev) already.  Under the devlink instance
+ * lock, which keeps pf->port_dev.
+ */
+int iovnic_port_netdev_create(struct iovnic_pf *pf)
+{
+	struct iovnic_hw *hw = pf->hw;
+	struct iovnic_port *port;
+	struct net_device *dev;
+	char name[IFNAMSIZ];
+	int err;
+
+	devl_assert_locked(priv_to_devlink(pf));
+	if (pf->port_dev)
+		return -EBUSY;
+	snprintf(name, sizeof(name), "iovnic%uw", hw->index);
+	dev = alloc_netdev(sizeof(*port), name, NET_NAME_PREDICTABLE,
+			   ether_setup);
+	if (!dev)
+		return -ENOMEM;
+	port = netdev_priv(dev);
+	port->netdev = dev;
+	port->hw = hw;
+	port->stats = netdev_alloc_pcpu_stats(struct iovnic_rep_stats);
+	if (!port->stats) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	dev->netdev_ops = &iovnic_port_netdev_ops;
+	dev->ethtool_ops = &iovnic_port_ethtool_ops;
+	/* what a veth carries: frames keep their GSO and checksum state */
+	dev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM |
+			   NETIF_F_HIGHDMA | NETIF_F_GSO_SOFTWARE;
+	dev->features = dev->hw_features | NETIF_F_HW_VLAN_CTAG_TX |
+			NETIF_F_HW_VLAN_STAG_TX;
+	dev->vlan_features = dev->hw_features;
+	dev->priv_flags |= IFF_NO_QUEUE;
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	iovnic_compat_set_lltx(dev);
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = 9000;
+	eth_hw_addr_random(dev);
+	netif_napi_add(dev, &port->napi, iovnic_port_poll);
+	netif_carrier_off(dev);
+
+	err = iovnic_wire_ext_attach(hw, &iovnic_port_ops, port,
+				     iovnic_port_notify, port);
+	if (err)
+		goto err_napi;
+	err = register_netdev(dev);
+	if (err)
+		goto err_detach;
+	pf->port_dev = port;
+	return 0;
+
+err_detach:
+	iovnic_wire_ext_detach(hw);
+err_napi:
+	netif_napi_del(&port->napi);
+	free_percpu(port->stats);
+err_free:
+	free_netdev(dev);
+	return err;
+}
+
+/* Unplug and remove the port's netdev, if any (wherever it is). */
+void iovnic_port_netdev_destroy(struct iovnic_pf *pf)
+{
+	struct iovnic_port *port = pf->port_dev;
+
+	devl_assert_locked(priv_to_devlink(pf));
+	if (!port)
+		return;
+	pf->port_dev = NULL;
+	unregister_netdev(port->netdev);
+	iovnic_wire_ext_detach(pf->hw);
+	netif_napi_del(&port->napi);
+	free_percpu(port->stats);
+	free_netdev(port->netdev);
+}
