@@ -89,8 +89,8 @@ check_eq "hw_addr multicast: EINVAL" EINVAL \
 	"$(errno_of devlink port function set "$dl/1" hw_addr 01:00:5e:00:00:01)"
 # msg_of CMD...: the driver's message (extack) of a refusal
 msg_of() { "$@" 2>&1 | sed -n 's/^Error: iovnic: //p'; }
-check_eq "... with the driver's message" "the address must be unicast and not zero." \
-	"$(msg_of devlink port function set "$dl/1" hw_addr 01:00:5e:00:00:01)"
+check_eq "hw_addr zero: the driver's message" "the address must be unicast and not zero." \
+	"$(msg_of devlink port function set "$dl/1" hw_addr 00:00:00:00:00:00)"
 check_eq "hw_addr zero: EINVAL" EINVAL \
 	"$(errno_of devlink port function set "$dl/1" hw_addr 00:00:00:00:00:00)"
 check_eq "hw_addr of the physical port: EOPNOTSUPP" EOPNOTSUPP \
