@@ -208,15 +208,13 @@ wait_for_dev() { wait_until 10 test -e "/sys/class/net/$1"; }
 
 not() { ! "$@"; }
 
-# wait_until SECS CMD...: run CMD every 0.1 s until it succeeds or SECS
-# seconds (wall time, however long CMD takes) pass (a debug kernel under
-# TCG takes seconds to start a listener)
+# wait_until SECS CMD...: poll CMD every 0.1 s until it succeeds or SECS
+# pass (a debug kernel under TCG takes seconds to start a listener)
 wait_until() {
-	local end=$((SECONDS + $1))
+	local i n=$(($1 * 10))
 	shift
-	while :; do
+	for ((i = 0; i < n; i++)); do
 		"$@" && return 0
-		((SECONDS < end)) || break
 		sleep 0.1
 	done
 	log "gave up waiting for: $*"
