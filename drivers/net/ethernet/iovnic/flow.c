@@ -22,11 +22,17 @@
 
 #include "iovnic.h"
 
-/* A mask in use and how many rules use it. */
+/*
+ * A mask in use and how many rules use it.  A lookup reads, hashes and
+ * compares only the key words the mask has bits in (a MAC rule: 3 of 14).
+ */
 struct iovnic_flow_mask {
 	struct list_head list;		/* hw->flow_masks */
 	struct rcu_head rcu;
 	unsigned int users;
+	bool l3;			/* matches beyond Ethernet and VLAN */
+	u8 nwords;
+	u8 words[IOVNIC_FLOW_KEY_WORDS];
 	struct iovnic_flow_key mask;
 };
 
@@ -70,11 +76,46 @@ static void iovnic_flow_key_and(struct iovnic_flow_key *out,
 		ow[i] = kw[i] & mw[i];
 }
 
+/* The hash of @k (masked by @m already) over @m's words. */
 static u32 iovnic_flow_hash(const struct iovnic_flow_key *k,
 			    const struct iovnic_flow_mask *m)
 {
-	return jhash2((const u32 *)k, IOVNIC_FLOW_KEY_WORDS,
-		      hash_ptr(m, 32));
+	const u32 *kw = (const u32 *)k;
+	u32 h = hash_ptr(m, 32);
+	unsigned int i;
+
+	for (i = 0; i < m->nwords; i++)
+		h = jhash_1word(kw[m->words[i]], h);
+	return h;
+}
+
+/* @k under @m, on @m's words only (the rest of @out is left as it is). */
+static void iovnic_flow_mask_key(struct iovnic_flow_key *out,
+				 const struct iovnic_flow_key *k,
+				 const struct iovnic_flow_mask *m)
+{
+	const u32 *kw = (const u32 *)k, *mw = (const u32 *)&m->mask;
+	u32 *ow = (u32 *)out;
+	unsigned int i, w;
+
+	for (i = 0; i < m->nwords; i++) {
+		w = m->words[i];
+		ow[w] = kw[w] & mw[w];
+	}
+}
+
+/* Does rule key @f (masked) equal @mk on @m's words? */
+static bool iovnic_flow_mask_eq(const struct iovnic_flow_key *f,
+				const struct iovnic_flow_key *mk,
+				const struct iovnic_flow_mask *m)
+{
+	const u32 *fw = (const u32 *)f, *kw = (const u32 *)mk;
+	unsigned int i;
+
+	for (i = 0; i < m->nwords; i++)
+		if (fw[m->words[i]] != kw[m->words[i]])
+			return false;
+	return true;
 }
 
 void iovnic_flow_init(struct iovnic_hw *hw)
@@ -101,6 +142,8 @@ static void iovnic_flow_mask_put(struct iovnic_hw *hw,
 	lockdep_assert_held(&hw->lock);
 	if (--m->users)
 		return;
+	if (m->l3)
+		WRITE_ONCE(hw->flow_l3_masks, hw->flow_l3_masks - 1);
 	list_del_rcu(&m->list);
 	kfree_rcu(m, rcu);
 }
@@ -147,6 +190,7 @@ static struct iovnic_flow_mask *
 iovnic_flow_mask_get(struct iovnic_hw *hw, const struct iovnic_flow_key *mask)
 {
 	struct iovnic_flow_mask *m;
+	unsigned int i;
 
 	lockdep_assert_held(&hw->lock);
 	list_for_each_entry(m, &hw->flow_masks, list) {
@@ -160,6 +204,14 @@ iovnic_flow_mask_get(struct iovnic_hw *hw, const struct iovnic_flow_key *mask)
 		return NULL;
 	m->mask = *mask;
 	m->users = 1;
+	for (i = 0; i < IOVNIC_FLOW_KEY_WORDS; i++)
+		if (((const u32 *)mask)[i])
+			m->words[m->nwords++] = i;
+	m->l3 = mask->ip_proto || mask->ip_flags || mask->sport ||
+		mask->dport || memchr_inv(mask->src_ip, 0, sizeof(mask->src_ip)) ||
+		memchr_inv(mask->dst_ip, 0, sizeof(mask->dst_ip));
+	if (m->l3)
+		WRITE_ONCE(hw->flow_l3_masks, hw->flow_l3_masks + 1);
 	list_add_tail_rcu(&m->list, &hw->flow_masks);
 	return m;
 }
@@ -356,8 +408,11 @@ static void iovnic_flow_parse_ipv6(struct sk_buff *skb, unsigned int off,
 	}
 }
 
-/* The key of a frame (skb->data at its Ethernet header). */
-static void iovnic_flow_extract(struct sk_buff *skb, u16 in_port,
+/*
+ * The key of a frame (skb->data at its Ethernet header); its IP and port
+ * fields only if @l3 (a mask uses them).
+ */
+static void iovnic_flow_extract(struct sk_buff *skb, u16 in_port, bool l3,
 				struct iovnic_flow_key *k)
 {
 	const struct ethhdr *eth = (const struct ethhdr *)skb->data;
@@ -384,6 +439,8 @@ static void iovnic_flow_extract(struct sk_buff *skb, u16 in_port,
 		}
 	}
 	k->eth_type = proto;
+	if (!l3)
+		return;			/* no mask looks further */
 	if (proto == htons(ETH_P_IP))
 		iovnic_flow_parse_ipv4(skb, off, k);
 	else if (proto == htons(ETH_P_IPV6))
@@ -399,10 +456,10 @@ static struct iovnic_flow *iovnic_flow_lookup(struct iovnic_hw *hw,
 	struct iovnic_flow_key mk;
 
 	list_for_each_entry_rcu(m, &hw->flow_masks, list) {
-		iovnic_flow_key_and(&mk, k, &m->mask);
+		iovnic_flow_mask_key(&mk, k, m);
 		hash_for_each_possible_rcu(hw->flows, f, node,
 					   iovnic_flow_hash(&mk, m)) {
-			if (f->mask != m || !iovnic_flow_key_eq(&f->key, &mk))
+			if (f->mask != m || !iovnic_flow_mask_eq(&f->key, &mk, m))
 				continue;
 			if (!best || f->prio < best->prio ||
 			    (f->prio == best->prio && f->seq < best->seq))
@@ -533,7 +590,7 @@ bool iovnic_flow_run(struct iovnic_hw *hw, u16 in_port, struct sk_buff *skb)
 
 	if (list_empty(&hw->flow_masks))
 		return false;
-	iovnic_flow_extract(skb, in_port, &k);
+	iovnic_flow_extract(skb, in_port, READ_ONCE(hw->flow_l3_masks), &k);
 	f = iovnic_flow_lookup(hw, &k);
 	if (!f)
 		return false;

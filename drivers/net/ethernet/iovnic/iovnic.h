@@ -414,6 +414,7 @@ struct iovnic_hw {
 	 */
 	bool switchdev;
 	unsigned int num_flows;
+	unsigned int flow_l3_masks;		/* masks with IP/port fields */
 	u64 flow_seq;
 	struct list_head flow_masks;		/* RCU; hw->lock */
 	DECLARE_HASHTABLE(flows, IOVNIC_FLOW_BITS);	/* by masked key */

@@ -41,18 +41,32 @@ hw() {
 	tc -s filter show dev "$1" ingress pref "$2" |
 		awk -v w="$3" '/Sent hardware/ { print (w == "pkts" ? $5 : $3); exit }'
 }
-# send_a ARGS: 20 frames from VF 0; counts what VF 1 (b), VF 2 (c) and
-# VF 0's representor (r0: the slow path) received, of type TYPE (only
-# VF 0 sends: nothing else arrives there)
-TYPE=0x88b5
+# a_counts: frames VF 1 (b), VF 2 (c) and VF 0's representor (r0, the
+# slow path) received so far (only VF 0 sends: nothing else arrives there)
+a_counts() {
+	echo "$(ip netns exec iovt-b cat /sys/class/net/iovnic0v1/statistics/rx_packets)" \
+		"$(ip netns exec iovt-c cat /sys/class/net/iovnic0v2/statistics/rx_packets)" \
+		"$(cat /sys/class/net/$R0/statistics/rx_packets)"
+}
+a_delta() {	# BEFORE: what arrived since
+	local b0 c0 r0 b c r
+	read -r b0 c0 r0 <<< "$1"
+	read -r b c r <<< "$(a_counts)"
+	echo "$((b - b0)) $((c - c0)) $((r - r0))"
+}
+a_delta_is() { [ "$(a_delta "$1")" = "$2" ]; }
+# send_a EXPECTED ARGS: 20 frames from VF 0 (pkt.py send ARGS, source
+# $SRC if set); prints what VF 1, VF 2 and the slow path received, once
+# that is EXPECTED or after 5 s
 send_a() {
-	local src=()
+	local want=$1 before src=()
+	shift
 	[ -n "${SRC:-}" ] && src=(--src "$SRC")
-	cap b iovt-b iovnic0v1 --type "$TYPE"
-	cap c iovt-c iovnic0v2 --type "$TYPE"
-	cap r0 - $R0 --type "$TYPE"
-	cap_send iovt-a iovnic0v0 --count 20 "${src[@]}" "$@"
-	echo "$(capn b) $(capn c) $(capn r0)"
+	before=$(a_counts)
+	ip netns exec iovt-a "$PKT" send iovnic0v0 --count 20 "${src[@]}" "$@" \
+		> /dev/null
+	wait_until 5 a_delta_is "$before" "$want" > /dev/null
+	a_delta "$before"
 }
 # match DESC RULE... -- HIT_ARGS -- MISS_ARGS: a skip_sw rule on VF 0's
 # representor redirecting to VF 1; frames of HIT_ARGS go to VF 1 only
@@ -67,8 +81,8 @@ match() {
 	miss=("$@")
 	check_eq "$desc: offloaded" OK "$(nl_errno tc filter add dev $R0 ingress \
 		pref 10 "${r[@]}" skip_sw action mirred egress redirect dev $R1)"
-	check_eq "$desc: matching frames at VF 1 only" "20 0 0" "$(send_a "${hit[@]}")"
-	check_eq "$desc: others take the slow path" "0 0 20" "$(send_a "${miss[@]}")"
+	check_eq "$desc: matching frames at VF 1 only" "20 0 0" "$(send_a "20 0 0" "${hit[@]}")"
+	check_eq "$desc: others take the slow path" "0 0 20" "$(send_a "0 0 20" "${miss[@]}")"
 	check_eq "$desc: the rule counted 20" 20 "$(hw $R0 10 pkts)"
 	flush $R0
 }
@@ -77,7 +91,7 @@ check_eq "skip_sw rule: in_hw, in_hw_count 1" 1 \
 	"$(rule $R0 ingress pref 10 protocol all flower skip_sw dst_mac $M \
 		action mirred egress redirect dev $R1 &&
 	   tc filter show dev $R0 ingress | grep -c 'in_hw in_hw_count 1')"
-check_eq "dst_mac: at VF 1 only" "20 0 0" "$(send_a --dst $M --size 100)"
+check_eq "dst_mac: at VF 1 only" "20 0 0" "$(send_a "20 0 0" --dst $M --size 100)"
 check_eq "hardware packets 20" 20 "$(hw $R0 10 pkts)"
 check_eq "hardware bytes 20 x 100" 2000 "$(hw $R0 10 bytes)"
 check_eq "last use shown" 1 \
@@ -95,13 +109,11 @@ SRC=02:00:00:00:5a:01
 match "src_mac" protocol all flower src_mac $SRC -- --dst $M -- \
 	--dst $M --src 02:00:00:00:5a:02
 unset SRC
-TYPE=any
 match "EtherType" protocol 0x88b5 flower -- --dst $M -- --dst $M --ip 10.0.0.1,10.0.0.2
 match "vlan_id" protocol 802.1Q flower vlan_id 10 -- --dst $M --vlan 10 -- \
 	--dst $M --vlan 11
 match "vlan_prio" protocol 802.1Q flower vlan_prio 5 -- --dst $M --vlan 12 --prio 5 \
 	-- --dst $M --vlan 12 --prio 4
-TYPE=0x0800
 match "ip_proto udp" protocol ip flower ip_proto udp -- --dst $M --ip 10.0.0.1,10.0.0.2 \
 	-- --dst $M --ip 10.0.0.1,10.0.0.2 --proto tcp
 match "dst_ip/24" protocol ip flower dst_ip 198.51.100.0/24 -- \
@@ -116,29 +128,26 @@ match "udp src_port" protocol ip flower ip_proto udp src_port 5353 -- \
 	--dst $M --ip 10.0.0.1,10.0.0.2 --sport 5354
 match "ip_flags frag" protocol ip flower ip_flags frag -- \
 	--dst $M --ip 10.0.0.1,10.0.0.2 --frag -- --dst $M --ip 10.0.0.1,10.0.0.2
-TYPE=0x86dd
 match "IPv6 dst_ip/64" protocol ipv6 flower dst_ip 2001:db8::/64 -- \
 	--dst $M --ip 2001:db8:1::1,2001:db8::5 -- --dst $M --ip 2001:db8:1::1,2001:db9::5
 match "IPv6 src_ip + udp dst_port" protocol ipv6 flower src_ip 2001:db8:1::1 \
 	ip_proto udp dst_port 53 -- --dst $M --ip 2001:db8:1::1,2001:db8::5 --dport 53 \
 	-- --dst $M --ip 2001:db8:1::2,2001:db8::5 --dport 53
-TYPE=0x88b5
 
 # actions
 rule $R0 ingress pref 10 protocol all flower skip_sw dst_mac $M action drop
-check_eq "drop: delivered nowhere" "0 0 0" "$(send_a --dst $M)"
+check_eq "drop: delivered nowhere" "0 0 0" "$(send_a "0 0 0" --dst $M)"
 check_eq "drop: counted by the rule" 20 "$(hw $R0 10 pkts)"
 flush $R0
 rule $R0 ingress pref 10 protocol all flower skip_sw dst_mac $M \
 	action mirred egress mirror dev $R2
 check_eq "mirror: a copy at VF 2, the frame on to the slow path" "0 20 20" \
-	"$(send_a --dst $M)"
+	"$(send_a "0 20 20" --dst $M)"
 flush $R0
 rule $R0 ingress pref 10 protocol all flower skip_sw dst_mac $M \
 	action mirred egress mirror dev $R2 action mirred egress redirect dev $R1
-check_eq "mirror + redirect: VF 2 and VF 1" "20 20 0" "$(send_a --dst $M)"
+check_eq "mirror + redirect: VF 2 and VF 1" "20 20 0" "$(send_a "20 20 0" --dst $M)"
 flush $R0
-TYPE=any
 vlan_at_b() {	# RULE... -- SEND...: how many of 20 VF 1 got as COUNT says
 	local r=() c=()
 	while [ "$1" != -- ]; do r+=("$1"); shift; done
@@ -165,7 +174,6 @@ check_eq "vlan pop: VF 1 gets it untagged" 20 \
 ACT=(vlan modify id 31 priority 6)
 check_eq "vlan modify: VLAN 30 becomes 31 priority 6" 20 \
 	"$(vlan_at_b protocol 802.1Q flower vlan_id 30 -- --vlan 31 --prio 6 -- --dst $M --vlan 30)"
-TYPE=0x88b5
 
 # to and from the wire
 rule $R0 ingress pref 10 protocol all flower skip_sw dst_mac $mw \
@@ -193,12 +201,12 @@ rule $R0 ingress pref 10 protocol all flower skip_sw dst_mac $M \
 rule $R0 ingress pref 5 protocol all flower skip_sw dst_mac $M src_mac $SRC \
 	action mirred egress redirect dev $R2
 check_eq "pref 5 (dst and src) over pref 10 (dst): VF 2" "0 20 0" \
-	"$(send_a --dst $M --src $SRC)"
+	"$(send_a "0 20 0" --dst $M --src $SRC)"
 unset SRC
-check_eq "other sources: pref 10, VF 1" "20 0 0" "$(send_a --dst $M)"
+check_eq "other sources: pref 10, VF 1" "20 0 0" "$(send_a "20 0 0" --dst $M)"
 rule $R0 ingress pref 1 protocol all flower skip_sw dst_mac $M action drop
 SRC=02:00:00:00:5a:09
-check_eq "pref 1 drop over both" "0 0 0" "$(send_a --dst $M --src $SRC)"
+check_eq "pref 1 drop over both" "0 0 0" "$(send_a "0 0 0" --dst $M --src $SRC)"
 unset SRC
 check_eq "switchdev -> legacy with rules: EBUSY" EBUSY \
 	"$(errno_of devlink dev eswitch set "$dl" mode legacy)"
@@ -250,7 +258,7 @@ check_eq "a rule without skip_sw: in hardware too" 1 \
 	"$(rule $R0 ingress pref 10 protocol all flower dst_mac $M action drop &&
 	   tc filter show dev $R0 ingress | grep -c 'in_hw in_hw_count 1')"
 check_eq "... and the eswitch drops (nothing reaches the representor)" "0 0 0" \
-	"$(send_a --dst $M)"
+	"$(send_a "0 0 0" --dst $M)"
 flush $R0
 
 # 1000 rules: one mask, a hash table; each rule still counts its own
@@ -261,8 +269,8 @@ done > /tmp/iovt-1000.tc
 check "1000 rules installed (tc -batch)" tc -batch /tmp/iovt-1000.tc
 check_eq "1000 in hardware" 1000 \
 	"$(tc filter show dev $R0 ingress | grep -c 'in_hw in_hw_count 1')"
-check_eq "rule 0x3e7's MAC: at VF 1" "20 0 0" "$(send_a --dst 02:00:00:01:03:e7)"
-check_eq "an address of no rule: slow path" "0 0 20" "$(send_a --dst 02:00:00:01:04:00)"
+check_eq "rule 0x3e7's MAC: at VF 1" "20 0 0" "$(send_a "20 0 0" --dst 02:00:00:01:03:e7)"
+check_eq "an address of no rule: slow path" "0 0 20" "$(send_a "0 0 20" --dst 02:00:00:01:04:00)"
 tc qdisc del dev $R0 ingress
 check_eq "qdisc gone: rules gone, legacy allowed" OK \
 	"$(errno_of devlink dev eswitch set "$dl" mode legacy)"
