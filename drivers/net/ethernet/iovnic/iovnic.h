@@ -713,6 +713,9 @@ void iovnic_port_netdev_destroy(struct iovnic_pf *pf);
 struct iovnic_rep *iovnic_rep_create(struct iovnic_pf *pf, u16 vf,
 				     struct devlink_port *dl_port);
 void iovnic_rep_destroy(struct iovnic_rep *rep);
+int iovnic_ring_poll(struct napi_struct *napi, int budget,
+		     struct iovnic_queue *q, struct net_device *dev,
+		     struct iovnic_rep_stats __percpu *stats);
 int iovnic_tc_setup(struct net_device *dev, enum tc_setup_type type,
 		    void *type_data);
 int iovnic_tc_port_of(const struct net_device *dev, struct iovnic_hw *hw);

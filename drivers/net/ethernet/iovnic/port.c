@@ -18,30 +18,9 @@
 static int iovnic_port_poll(struct napi_struct *napi, int budget)
 {
 	struct iovnic_port *port = container_of(napi, struct iovnic_port, napi);
-	struct iovnic_queue *q = &port->hw->ext_q;
-	struct iovnic_rep_stats *s;
-	unsigned int bytes = 0;
-	struct sk_buff *skb;
-	int done = 0;
 
-	while (done < budget) {
-		skb = __ptr_ring_consume(&q->ring);
-		if (!skb)
-			break;
-		bytes += skb->len;
-		skb->protocol = eth_type_trans(skb, port->netdev);
-		skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
-		napi_gro_receive(napi, skb);
-		done++;
-	}
-	s = this_cpu_ptr(port->stats);
-	u64_stats_update_begin(&s->syncp);
-	s->rx_packets += done;
-	s->rx_bytes += bytes;
-	u64_stats_update_end(&s->syncp);
-	if (done < budget && napi_complete_done(napi, done))
-		iovnic_queue_irq_rearm(q);
-	return done;
+	return iovnic_ring_poll(napi, budget, &port->hw->ext_q, port->netdev,
+				port->stats);
 }
 
 static void iovnic_port_notify(void *ctx)

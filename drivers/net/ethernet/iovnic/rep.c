@@ -13,10 +13,15 @@
 
 #include "iovnic.h"
 
-static int iovnic_rep_poll(struct napi_struct *napi, int budget)
+/*
+ * NAPI poll of a queue without a vector (a representor's, the port
+ * netdev's): hand what the ring holds to @dev's stack, count it in
+ * @stats, re-arm when done.
+ */
+int iovnic_ring_poll(struct napi_struct *napi, int budget,
+		     struct iovnic_queue *q, struct net_device *dev,
+		     struct iovnic_rep_stats __percpu *stats)
 {
-	struct iovnic_rep *rep = container_of(napi, struct iovnic_rep, napi);
-	struct iovnic_queue *q = &rep->vport->rep_q;
 	struct iovnic_rep_stats *s;
 	unsigned int bytes = 0;
 	struct sk_buff *skb;
@@ -27,12 +32,12 @@ static int iovnic_rep_poll(struct napi_struct *napi, int budget)
 		if (!skb)
 			break;
 		bytes += skb->len;
-		skb->protocol = eth_type_trans(skb, rep->netdev);
+		skb->protocol = eth_type_trans(skb, dev);
 		skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
 		napi_gro_receive(napi, skb);
 		done++;
 	}
-	s = this_cpu_ptr(rep->stats);
+	s = this_cpu_ptr(stats);
 	u64_stats_update_begin(&s->syncp);
 	s->rx_packets += done;
 	s->rx_bytes += bytes;
@@ -40,6 +45,14 @@ static int iovnic_rep_poll(struct napi_struct *napi, int budget)
 	if (done < budget && napi_complete_done(napi, done))
 		iovnic_queue_irq_rearm(q);
 	return done;
+}
+
+static int iovnic_rep_poll(struct napi_struct *napi, int budget)
+{
+	struct iovnic_rep *rep = container_of(napi, struct iovnic_rep, napi);
+
+	return iovnic_ring_poll(napi, budget, &rep->vport->rep_q, rep->netdev,
+				rep->stats);
 }
 
 static void iovnic_rep_notify(void *ctx)
