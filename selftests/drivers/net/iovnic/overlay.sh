@@ -66,12 +66,13 @@ overlay() {
 underlay_count() {
 	local port=$1
 	shift
-	rm -f /tmp/iovt-ul.txt
-	ip netns exec iovt-hA timeout 20 tcpdump -nn -e -l -i iovt-u0 \
-		"udp port $port" > /tmp/iovt-ul.txt 2>/dev/null &
-	sleep 1
+	rm -f /tmp/iovt-ul.txt /tmp/iovt-ul.err
+	ip netns exec iovt-hA timeout 30 tcpdump -nn -e -l -i iovt-u0 \
+		"udp port $port" > /tmp/iovt-ul.txt 2> /tmp/iovt-ul.err &
+	# it says so on stderr once it captures
+	wait_until 20 grep -q 'listening on' /tmp/iovt-ul.err
 	ip netns exec iovt-vA ping -c 5 -i 0.2 -W 2 192.0.2.2 > /dev/null
-	sleep 0.5
+	wait_until 10 grep -q 'seq 5,' /tmp/iovt-ul.txt
 	kill %% 2>/dev/null
 	wait
 	grep -c "$@" /tmp/iovt-ul.txt
