@@ -716,6 +716,10 @@ void iovnic_rep_destroy(struct iovnic_rep *rep);
 int iovnic_ring_poll(struct napi_struct *napi, int budget,
 		     struct iovnic_queue *q, struct net_device *dev,
 		     struct iovnic_rep_stats __percpu *stats);
+void iovnic_ring_count_tx(struct iovnic_rep_stats __percpu *stats,
+			  unsigned int len);
+void iovnic_ring_fill_stats(struct iovnic_rep_stats __percpu *stats,
+			    struct iovnic_queue *q, struct rtnl_link_stats64 *st);
 int iovnic_tc_setup(struct net_device *dev, enum tc_setup_type type,
 		    void *type_data);
 int iovnic_tc_port_of(const struct net_device *dev, struct iovnic_hw *hw);

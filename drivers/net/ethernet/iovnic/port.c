@@ -68,14 +68,10 @@ static int iovnic_port_stop(struct net_device *dev)
 static netdev_tx_t iovnic_port_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct iovnic_port *port = netdev_priv(dev);
-	struct iovnic_rep_stats *s = this_cpu_ptr(port->stats);
 	unsigned int len = skb->len;
 
 	iovnic_wire_ext_xmit(port->hw, skb);
-	u64_stats_update_begin(&s->syncp);
-	s->tx_packets++;
-	s->tx_bytes += len;
-	u64_stats_update_end(&s->syncp);
+	iovnic_ring_count_tx(port->stats, len);
 	return NETDEV_TX_OK;
 }
 
@@ -83,15 +79,8 @@ static void iovnic_port_get_stats64(struct net_device *dev,
 				    struct rtnl_link_stats64 *st)
 {
 	struct iovnic_port *port = netdev_priv(dev);
-	struct iovnic_rep_stats sum;
 
-	memset(&sum, 0, sizeof(sum));
-	iovnic_stats_sum(port->stats, IOVNIC_REP_NSTATS, (u64 *)&sum);
-	st->rx_packets = sum.rx_packets;
-	st->rx_bytes = sum.rx_bytes;
-	st->tx_packets = sum.tx_packets;
-	st->tx_bytes = sum.tx_bytes;
-	st->rx_missed_errors = atomic64_read(&port->hw->ext_q.ring_full);
+	iovnic_ring_fill_stats(port->stats, &port->hw->ext_q, st);
 }
 
 static int iovnic_port_change_mtu(struct net_device *dev, int mtu)

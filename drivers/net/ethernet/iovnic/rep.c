@@ -47,6 +47,33 @@ int iovnic_ring_poll(struct napi_struct *napi, int budget,
 	return done;
 }
 
+/* A frame of @len sent on such a netdev, in @stats. */
+void iovnic_ring_count_tx(struct iovnic_rep_stats __percpu *stats,
+			  unsigned int len)
+{
+	struct iovnic_rep_stats *s = this_cpu_ptr(stats);
+
+	u64_stats_update_begin(&s->syncp);
+	s->tx_packets++;
+	s->tx_bytes += len;
+	u64_stats_update_end(&s->syncp);
+}
+
+/* Such a netdev's counters; @q's ring_full as rx_missed_errors. */
+void iovnic_ring_fill_stats(struct iovnic_rep_stats __percpu *stats,
+			    struct iovnic_queue *q, struct rtnl_link_stats64 *st)
+{
+	struct iovnic_rep_stats sum;
+
+	memset(&sum, 0, sizeof(sum));
+	iovnic_stats_sum(stats, IOVNIC_REP_NSTATS, (u64 *)&sum);
+	st->rx_packets = sum.rx_packets;
+	st->rx_bytes = sum.rx_bytes;
+	st->tx_packets = sum.tx_packets;
+	st->tx_bytes = sum.tx_bytes;
+	st->rx_missed_errors = atomic64_read(&q->ring_full);
+}
+
 static int iovnic_rep_poll(struct napi_struct *napi, int budget)
 {
 	struct iovnic_rep *rep = container_of(napi, struct iovnic_rep, napi);
@@ -85,34 +112,17 @@ static int iovnic_rep_stop(struct net_device *dev)
 static netdev_tx_t iovnic_rep_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct iovnic_rep *rep = netdev_priv(dev);
-	struct iovnic_rep_stats *s = this_cpu_ptr(rep->stats);
 	unsigned int len = skb->len;
 
 	iovnic_esw_rep_xmit(rep->vport, skb);
-	u64_stats_update_begin(&s->syncp);
-	s->tx_packets++;
-	s->tx_bytes += len;
-	u64_stats_update_end(&s->syncp);
+	iovnic_ring_count_tx(rep->stats, len);
 	return NETDEV_TX_OK;
-}
-
-static void iovnic_rep_sum(struct iovnic_rep *rep, struct iovnic_rep_stats *sum)
-{
-	memset(sum, 0, sizeof(*sum));
-	iovnic_stats_sum(rep->stats, IOVNIC_REP_NSTATS, (u64 *)sum);
 }
 
 static void iovnic_rep_fill_stats(struct iovnic_rep *rep,
 				  struct rtnl_link_stats64 *st)
 {
-	struct iovnic_rep_stats sum;
-
-	iovnic_rep_sum(rep, &sum);
-	st->rx_packets = sum.rx_packets;
-	st->rx_bytes = sum.rx_bytes;
-	st->tx_packets = sum.tx_packets;
-	st->tx_bytes = sum.tx_bytes;
-	st->rx_missed_errors = atomic64_read(&rep->vport->rep_q.ring_full);
+	iovnic_ring_fill_stats(rep->stats, &rep->vport->rep_q, st);
 }
 
 static void iovnic_rep_get_stats64(struct net_device *dev,
