@@ -270,6 +270,7 @@ struct iovnic_vport {
 	bool rx_ready;			/* owner is up and polling */
 	bool link_up;			/* link state: frames may pass */
 	bool rxhash;			/* owner wants the RSS hash (skb->hash) */
+	bool standby;			/* a synthetic NIC stands in (synth.c) */
 	u32 max_frame;			/* longest frame the owner takes */
 
 	/*
@@ -557,6 +558,10 @@ int iovnic_vport_assign_mac(struct iovnic_vport *vport, const u8 *addr);
 void iovnic_vport_get_mac(struct iovnic_vport *vport, u8 *addr);
 void iovnic_vport_set_max_frame(struct iovnic_vport *vport, u32 len);
 void iovnic_vport_set_rxhash(struct iovnic_vport *vport, bool on);
+void iovnic_vport_set_standby(struct iovnic_vport *vport, bool on);
+int iovnic_chan_init(struct iovnic_queue *q, u32 size,
+		     void (*notify)(void *ctx), void *ctx);
+void iovnic_chan_fini(struct iovnic_queue *q);
 int iovnic_queue_init(struct iovnic_queue *q, void (*notify)(void *ctx),
 		      void *ctx);
 void iovnic_queue_fini(struct iovnic_queue *q);
@@ -706,8 +711,16 @@ int iovnic_port_fn_hw_addr_set(struct devlink_port *dp, const u8 *hw_addr,
 struct devlink_port *iovnic_get_devlink_port(struct net_device *dev);
 
 /* port.c: the port's netdev (peer "netdev") */
+void iovnic_soft_netdev_setup(struct net_device *dev);
 int iovnic_port_netdev_create(struct iovnic_pf *pf);
 void iovnic_port_netdev_destroy(struct iovnic_pf *pf);
+
+/* synth.c: the synthetic NIC and failover of a VF */
+int iovnic_synth_add(struct iovnic_pf *pf, unsigned int vf);
+int iovnic_synth_del(struct iovnic_pf *pf, unsigned int vf);
+void iovnic_synth_del_all(struct iovnic_pf *pf);
+int iovnic_synth_init(void);
+void iovnic_synth_exit(void);
 
 /* rep.c: representors; tc.c: TC flower offload on them and the uplink */
 struct iovnic_rep *iovnic_rep_create(struct iovnic_pf *pf, u16 vf,

@@ -62,9 +62,12 @@ static int __init iovnic_init(void)
 	}
 
 	iovnic_debugfs_root = debugfs_create_dir(IOVNIC_DRV_NAME, NULL);
-	err = pci_register_driver(&iovnic_vf_driver);
+	err = iovnic_synth_init();
 	if (err)
 		goto err_debugfs;
+	err = pci_register_driver(&iovnic_vf_driver);
+	if (err)
+		goto err_synth;
 	err = pci_register_driver(&iovnic_pf_driver);
 	if (err)
 		goto err_vf;
@@ -84,6 +87,8 @@ err_hw:
 	pci_unregister_driver(&iovnic_pf_driver);
 err_vf:
 	pci_unregister_driver(&iovnic_vf_driver);
+err_synth:
+	iovnic_synth_exit();
 err_debugfs:
 	debugfs_remove(iovnic_debugfs_root);
 	return err;
@@ -102,6 +107,7 @@ static void __exit iovnic_exit(void)
 	pci_unregister_driver(&iovnic_pf_driver);
 	pci_unregister_driver(&iovnic_vf_driver);
 	iovnic_destroy_all();
+	iovnic_synth_exit();
 	debugfs_remove(iovnic_debugfs_root);
 }
 

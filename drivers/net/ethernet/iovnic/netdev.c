@@ -468,6 +468,10 @@ static int iovnic_vport_mac_assigned(void *owner, const u8 *addr)
 	int err;
 
 	ASSERT_RTNL();
+	/* its failover found it by this address, and must find it again */
+	if (netif_is_failover_slave(dev) &&
+	    !ether_addr_equal(dev->perm_addr, addr))
+		return -EBUSY;
 	if (!ether_addr_equal(dev->dev_addr, addr)) {
 		err = dev_pre_changeaddr_notify(dev, addr, NULL);
 		if (err)
@@ -477,6 +481,8 @@ static int iovnic_vport_mac_assigned(void *owner, const u8 *addr)
 	if (err)
 		return err;
 	dev->addr_assign_type = NET_ADDR_SET;
+	/* what the VF reads as its own after a reset (ethtool -P) */
+	ether_addr_copy(dev->perm_addr, addr);
 	if (ether_addr_equal(dev->dev_addr, addr))
 		return 0;
 	eth_hw_addr_set(dev, addr);
@@ -731,10 +737,18 @@ struct net_device *iovnic_netdev_alloc(struct pci_dev *pdev,
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = 9000;
 
-	if (is_vf && vport->vf.mac_set)
+	/*
+	 * A MAC the PF assigned is the VF's permanent one, made so once
+	 * the VF is attached (iovnic_netdev_register): registering with it
+	 * could pair the VF with a failover (net_failover.c) and open it
+	 * before it has a vport.
+	 */
+	if (is_vf && vport->vf.mac_set) {
 		eth_hw_addr_set(dev, vport->vf.mac);
-	else
+		dev->addr_assign_type = NET_ADDR_SET;
+	} else {
 		eth_hw_addr_random(dev);
+	}
 
 	INIT_WORK(&priv->rx_mode_work, iovnic_rx_mode_work);
 	netif_carrier_off(dev);
@@ -782,6 +796,10 @@ int iovnic_netdev_register(struct net_device *dev)
 					  dev->dev_addr, iovnic_max_frame(dev));
 		if (err)
 			unregister_netdevice(dev);
+	}
+	if (!err && dev->addr_assign_type == NET_ADDR_SET) {
+		ether_addr_copy(dev->perm_addr, dev->dev_addr);
+		dev->addr_assign_type = NET_ADDR_PERM;
 	}
 	rtnl_unlock();
 	if (err)

@@ -65,6 +65,7 @@ static void iovnic_pf_remove(struct pci_dev *pdev)
 	struct iovnic_pf *pf = iovnic_pf_from_pdev(pdev);
 
 	devl_lock(priv_to_devlink(pf));
+	iovnic_synth_del_all(pf);
 	iovnic_port_netdev_destroy(pf);
 	devl_unlock(priv_to_devlink(pf));
 	iovnic_wire_pf_unbound(iovnic_hw_from_pdev(pdev));
@@ -150,8 +151,48 @@ static ssize_t peer_store(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RW(peer);
 
+/*
+ * /sys/bus/pci/devices/<pf>/synthetic_add and synthetic_del: a VF's
+ * number creates (in the writer's namespace) or removes its synthetic
+ * NIC and failover master (synth.c).
+ */
+static ssize_t iovnic_synth_store(struct device *dev, const char *buf,
+				  size_t count, bool add)
+{
+	struct iovnic_pf *pf = iovnic_pf_from_pdev(to_pci_dev(dev));
+	struct devlink *devlink = priv_to_devlink(pf);
+	unsigned int vf;
+	int err;
+
+	err = kstrtouint(buf, 10, &vf);
+	if (err)
+		return err;
+	devl_lock(devlink);
+	err = add ? iovnic_synth_add(pf, vf) : iovnic_synth_del(pf, vf);
+	devl_unlock(devlink);
+	return err ? err : count;
+}
+
+static ssize_t synthetic_add_store(struct device *dev,
+				   struct device_attribute *attr,
+				   const char *buf, size_t count)
+{
+	return iovnic_synth_store(dev, buf, count, true);
+}
+static DEVICE_ATTR_WO(synthetic_add);
+
+static ssize_t synthetic_del_store(struct device *dev,
+				   struct device_attribute *attr,
+				   const char *buf, size_t count)
+{
+	return iovnic_synth_store(dev, buf, count, false);
+}
+static DEVICE_ATTR_WO(synthetic_del);
+
 static struct attribute *iovnic_pf_dev_attrs[] = {
 	&dev_attr_peer.attr,
+	&dev_attr_synthetic_add.attr,
+	&dev_attr_synthetic_del.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(iovnic_pf_dev);

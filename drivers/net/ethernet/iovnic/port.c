@@ -112,6 +112,25 @@ static const struct ethtool_ops iovnic_port_ethtool_ops = {
 };
 
 /*
+ * A netdev that hands frames on as a veth does (the port's, the synthetic
+ * NIC's ends): they keep their GSO and checksum state, tags travel out of
+ * band, no qdisc and no transmit lock.
+ */
+void iovnic_soft_netdev_setup(struct net_device *dev)
+{
+	dev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM |
+			   NETIF_F_HIGHDMA | NETIF_F_GSO_SOFTWARE;
+	dev->features = dev->hw_features | NETIF_F_HW_VLAN_CTAG_TX |
+			NETIF_F_HW_VLAN_STAG_TX;
+	dev->vlan_features = dev->hw_features;
+	dev->priv_flags |= IFF_NO_QUEUE;
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	iovnic_compat_set_lltx(dev);
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = 9000;
+}
+
+/*
  * Cable the PF's port to a new netdev iovnic<P>w.  EBUSY if the port is
  * cabled (to a peer PF or a netdev) already.  Under the devlink instance
  * lock, which keeps pf->port_dev.
@@ -142,17 +161,7 @@ int iovnic_port_netdev_create(struct iovnic_pf *pf)
 	}
 	dev->netdev_ops = &iovnic_port_netdev_ops;
 	dev->ethtool_ops = &iovnic_port_ethtool_ops;
-	/* what a veth carries: frames keep their GSO and checksum state */
-	dev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM |
-			   NETIF_F_HIGHDMA | NETIF_F_GSO_SOFTWARE;
-	dev->features = dev->hw_features | NETIF_F_HW_VLAN_CTAG_TX |
-			NETIF_F_HW_VLAN_STAG_TX;
-	dev->vlan_features = dev->hw_features;
-	dev->priv_flags |= IFF_NO_QUEUE;
-	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
-	iovnic_compat_set_lltx(dev);
-	dev->min_mtu = ETH_MIN_MTU;
-	dev->max_mtu = 9000;
+	iovnic_soft_netdev_setup(dev);
 	eth_hw_addr_random(dev);
 	netif_napi_add(dev, &port->napi, iovnic_port_poll);
 	netif_carrier_off(dev);

@@ -15,8 +15,8 @@
 
 /*
  * NAPI poll of a queue without a vector (a representor's, the port
- * netdev's): hand what the ring holds to @dev's stack, count it in
- * @stats, re-arm when done.
+ * netdev's, a synthetic NIC's): hand what the ring holds to @dev's stack
+ * (through GRO if @dev owns @napi), count it in @stats, re-arm when done.
  */
 int iovnic_ring_poll(struct napi_struct *napi, int budget,
 		     struct iovnic_queue *q, struct net_device *dev,
@@ -34,7 +34,10 @@ int iovnic_ring_poll(struct napi_struct *napi, int budget,
 		bytes += skb->len;
 		skb->protocol = eth_type_trans(skb, dev);
 		skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
-		napi_gro_receive(napi, skb);
+		if (likely(dev == napi->dev))
+			napi_gro_receive(napi, skb);
+		else
+			netif_receive_skb(skb);	/* GRO holds no other's */
 		done++;
 	}
 	s = this_cpu_ptr(stats);

@@ -8,6 +8,7 @@
  * multicast go to every other vport of the VLAN that accepts them and to
  * the wire; a frame never returns to its sender.  Frames from the wire go
  * to the owner, else to a promiscuous PF, else are dropped and counted.
+ * A VF that has a standby path (synth.c) and no link owns no address.
  *
  * The checks and classifications it calls are each in a file of their
  * own: vlan.c (tags), policer.c (max_tx_rate), rss.c (which queue),
@@ -209,6 +210,10 @@ static void iovnic_forward(struct iovnic_hw *hw, struct iovnic_vport *src,
 		return;
 	}
 	f = iovnic_fdb_find(hw, skb->data, vid);
+	/* a VF with a standby path and no link gives up its MAC */
+	if (f && unlikely(READ_ONCE(f->vport->standby)) &&
+	    !READ_ONCE(f->vport->link_up))
+		f = NULL;
 	if (f) {
 		if (likely(f->vport != src))
 			iovnic_deliver(f->vport, skb);

@@ -320,6 +320,16 @@ void iovnic_vport_set_max_frame(struct iovnic_vport *vport, u32 len)
 	WRITE_ONCE(vport->max_frame, len);
 }
 
+/*
+ * The VF has a standby path (a synthetic NIC with its MAC): while its
+ * link is down the switch does not claim its MAC, and frames for it
+ * leave through the wire, where the synthetic path picks them up.
+ */
+void iovnic_vport_set_standby(struct iovnic_vport *vport, bool on)
+{
+	WRITE_ONCE(vport->standby, on);
+}
+
 /* Whether delivered frames carry the RSS hash (ethtool -K rxhash). */
 void iovnic_vport_set_rxhash(struct iovnic_vport *vport, bool on)
 {
@@ -367,6 +377,35 @@ int iovnic_queue_init_ring(struct iovnic_queue *q, u32 size,
 	q->notify = notify;
 	q->ctx = ctx;
 	return 0;
+}
+
+/*
+ * A queue of no vport: a channel between two software ends (the
+ * synthetic NIC's, synth.c), a ring of @size, @notify called as frames
+ * arrive.  iovnic_chan_fini() undoes it.
+ */
+int iovnic_chan_init(struct iovnic_queue *q, u32 size,
+		     void (*notify)(void *ctx), void *ctx)
+{
+	int err;
+
+	q->fired = alloc_percpu(u64);
+	if (!q->fired)
+		return -ENOMEM;
+	iovnic_queue_coal_init(q);
+	err = iovnic_queue_init_ring(q, size, notify, ctx);
+	if (err) {
+		free_percpu(q->fired);
+		q->fired = NULL;
+	}
+	return err;
+}
+
+void iovnic_chan_fini(struct iovnic_queue *q)
+{
+	iovnic_queue_fini(q);
+	free_percpu(q->fired);
+	q->fired = NULL;
 }
 
 /* Such a queue stops: no sender is left once this returns; purged. */
