@@ -7,6 +7,8 @@
 #   make check-debug     the same on a KASAN/lockdep/kmemleak kernel (built once)
 #   make bench           pktgen: iovnic vs veth, bridge, macvlan in one 6.12 guest
 #   make install         install into /lib/modules/$(KVER)/extra and depmod
+#   make deb             the iovnic-dkms Debian package, in build/deb/
+#   make deb-check       build, install (DKMS builds it), test and purge it
 
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
@@ -15,7 +17,7 @@ BUILD := $(CURDIR)/build
 KBUILD_ARGS := CONFIG_IOVNIC=m
 
 .PHONY: all modules clean install run check check-debug debug-kernel bench \
-	build-all setup lint
+	build-all setup lint deb deb-check
 
 all: modules
 
@@ -46,6 +48,12 @@ run: setup build-6.12
 
 check: setup build-all
 	scripts/check
+
+deb: setup
+	scripts/deb
+
+deb-check: setup build-all
+	scripts/deb-check
 
 # The device/driver boundary on the sources (make check runs it too).
 lint:
