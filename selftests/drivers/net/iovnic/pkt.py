@@ -18,12 +18,19 @@
       send N UDP/IPv4 frames of each of K flows 198.51.100.1:(10000+i) ->
       198.51.100.2:9 (i = 0..K-1; --weighted: i+1 frames of flow i),
       optionally paced at PPS frames/s
+  pkt.py tap /dev/tapN write --dst MAC --src MAC [--count N]
+  pkt.py tap /dev/tapN read [--secs S] [--src MAC] [--want N] [--ready F]
+      a VM's side of a macvtap: write N test frames into its character
+      device, or print how many test frames (from --src) can be read from
+      it within S seconds (sooner once N arrived); no virtio-net header
   pkt.py rss --key HEX --indir "Q0 Q1 ..." --flows K [--weighted]
       print, for each queue, how many frames of those flows the Toeplitz
       hash with KEY and that indirection table sends to it
 """
 import argparse
+import fcntl
 import os
+import select
 import socket
 import struct
 import sys
@@ -230,6 +237,38 @@ def count(a):
     print(n)
 
 
+TUNSETIFF = 0x400454CA
+IFF_TAP = 0x0002
+IFF_NO_PI = 0x1000
+
+
+def tap(a):
+    fd = os.open(a.path, os.O_RDWR)
+    # plain frames: no virtio-net header in front (macvtap's default)
+    fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH22x", b"", IFF_TAP | IFF_NO_PI))
+    if a.op == "write":
+        frame = (mac(a.dst) + mac(a.src) + struct.pack("!H", ETH_P_EXP) +
+                 b"iovnic-tap".ljust(46, b"."))
+        for _ in range(a.count):
+            os.write(fd, frame)
+        print(a.count)
+        return
+    if a.ready:
+        with open(a.ready, "w") as f:
+            f.write("ready\n")
+    src = mac(a.src) if a.src else None
+    end = time.monotonic() + a.secs
+    n = 0
+    while n < a.want and (left := end - time.monotonic()) > 0:
+        if not select.select([fd], [], [], left)[0]:
+            break
+        data = os.read(fd, 65536)
+        if (len(data) >= 14 and data[12:14] == struct.pack("!H", ETH_P_EXP)
+                and (src is None or data[6:12] == src)):
+            n += 1
+    print(n)
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -267,13 +306,23 @@ def main():
     pf.add_argument("--per-flow", type=int, default=1)
     pf.add_argument("--weighted", action="store_true")
     pf.add_argument("--rate", type=float, default=0)
+    pt = sub.add_parser("tap")
+    pt.add_argument("path")
+    pt.add_argument("op", choices=["write", "read"])
+    pt.add_argument("--dst")
+    pt.add_argument("--src")
+    pt.add_argument("--count", type=int, default=1)
+    pt.add_argument("--secs", type=float, default=5.0)
+    pt.add_argument("--want", type=int, default=1 << 30)
+    pt.add_argument("--ready")
     pr = sub.add_parser("rss")
     pr.add_argument("--key", required=True)
     pr.add_argument("--indir", required=True)
     pr.add_argument("--flows", type=int, default=64)
     pr.add_argument("--weighted", action="store_true")
     a = p.parse_args()
-    {"send": send, "count": count, "flows": flows, "rss": rss}[a.cmd](a)
+    {"send": send, "count": count, "flows": flows, "rss": rss,
+     "tap": tap}[a.cmd](a)
     return 0
 
 
