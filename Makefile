@@ -5,6 +5,7 @@
 #   make run             boot a guest, load iovnic, show VFs passing traffic
 #   make check           build for 6.1 and 6.12 and run every selftest in a guest
 #   make check-debug     the same on a KASAN/lockdep/kmemleak kernel (built once)
+#   make check-vm        a real VM (nested QEMU) on a VF's macvtap, both kernels
 #   make bench           pktgen: iovnic vs veth, bridge, macvlan in one 6.12 guest
 #   make install         install into /lib/modules/$(KVER)/extra and depmod
 #   make deb             the iovnic-dkms Debian package, in build/deb/
@@ -17,7 +18,7 @@ BUILD := $(CURDIR)/build
 KBUILD_ARGS := CONFIG_IOVNIC=m
 
 .PHONY: all modules clean install run check check-debug debug-kernel bench \
-	build-all setup lint deb deb-check
+	build-all setup lint deb deb-check check-vm
 
 all: modules
 
@@ -48,6 +49,9 @@ run: setup build-6.12
 
 check: setup build-all
 	scripts/check
+
+check-vm: setup build-all
+	KSFT_TIMEOUT=1800 scripts/check nested_vm.sh
 
 deb: setup
 	scripts/deb
