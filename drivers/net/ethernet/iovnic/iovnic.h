@@ -712,6 +712,7 @@ struct devlink_port *iovnic_get_devlink_port(struct net_device *dev);
 
 /* port.c: the port's netdev (peer "netdev") */
 void iovnic_soft_netdev_setup(struct net_device *dev);
+int iovnic_soft_netdev_register(struct net_device *dev);
 int iovnic_port_netdev_create(struct iovnic_pf *pf);
 void iovnic_port_netdev_destroy(struct iovnic_pf *pf);
 

@@ -7,7 +7,8 @@
  * behind a VXLAN device, move it to another namespace: the VFs reach
  * whatever it reaches.  Its carrier is on while the PF netdev is up; the
  * PF's link (and so VFs in state auto) is up while both are.  Frames keep
- * their offload state (GSO, checksum) across it, as across a veth.
+ * their offload state (GSO, checksum) across it, as across a veth, and as
+ * on a veth GRO is off until turned on.
  */
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
@@ -131,6 +132,24 @@ void iovnic_soft_netdev_setup(struct net_device *dev)
 }
 
 /*
+ * Register such a netdev, with GRO off by default as a veth has it (what
+ * arrives already keeps its GSO state; "ethtool -K <dev> gro on" merges).
+ * Under RTNL.
+ */
+int iovnic_soft_netdev_register(struct net_device *dev)
+{
+	int err;
+
+	ASSERT_RTNL();
+	err = register_netdevice(dev);
+	if (err)
+		return err;
+	dev->features &= ~NETIF_F_GRO;
+	dev->wanted_features &= ~NETIF_F_GRO;
+	return 0;
+}
+
+/*
  * Cable the PF's port to a new netdev iovnic<P>w.  EBUSY if the port is
  * cabled (to a peer PF or a netdev) already.  Under the devlink instance
  * lock, which keeps pf->port_dev.
@@ -170,7 +189,9 @@ int iovnic_port_netdev_create(struct iovnic_pf *pf)
 				     iovnic_port_notify, port);
 	if (err)
 		goto err_napi;
-	err = register_netdev(dev);
+	rtnl_lock();
+	err = iovnic_soft_netdev_register(dev);
+	rtnl_unlock();
 	if (err)
 		goto err_detach;
 	pf->port_dev = port;

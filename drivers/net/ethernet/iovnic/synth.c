@@ -348,7 +348,9 @@ int iovnic_synth_add(struct iovnic_pf *pf, unsigned int vf)
 	eth_hw_addr_random(syn->host->netdev);
 	eth_hw_addr_set(syn->guest->netdev, mac);	/* permanent */
 
-	err = register_netdev(syn->host->netdev);
+	rtnl_lock();
+	err = iovnic_soft_netdev_register(syn->host->netdev);
+	rtnl_unlock();
 	if (err)
 		goto err_ends;
 	/* the master first, so that the standby's registration joins it */
@@ -361,7 +363,7 @@ int iovnic_synth_add(struct iovnic_pf *pf, unsigned int vf)
 	syn->failover = fo;
 	syn->master = rtnl_dereference(fo->failover_dev);
 	list_add(&syn->list, &iovnic_synths);
-	err = register_netdevice(syn->guest->netdev);
+	err = iovnic_soft_netdev_register(syn->guest->netdev);
 	if (err) {
 		list_del(&syn->list);
 		iovnic_synth_failover_undo(fo, syn->master, true);
