@@ -33,17 +33,12 @@ vf_is_primary() { [ "$(master_of "iovnic$1v0" -n $VM)" = "$M" ]; }
 # the LAN: both PFs' port netdevs and a LAN host on one bridge
 echo netdev > "$pf0/peer"
 echo netdev > "$pf1/peer"
-ip netns add iovt-lan
-ip link add iovt-l0 type veth peer name iovt-l1 netns iovt-lan
-ip -n iovt-lan link set lo up
-ip netns exec iovt-lan sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-ip -n iovt-lan addr add 192.0.2.100/24 dev iovt-l1
-ip -n iovt-lan link set iovt-l1 up
-ip link add iovt-br type bridge
-for d in iovt-br iovt-l0 iovnic0 iovnic1 iovnic0w iovnic1w; do
+lan_add
+for d in iovnic0 iovnic1 iovnic0w iovnic1w; do
 	sysctl -qw "net.ipv6.conf.$d.disable_ipv6=1"
 done
-for d in iovt-l0 iovnic0w iovnic1w; do ip link set $d master iovt-br up; done
+ip link set iovt-l0 up
+for d in iovnic0w iovnic1w; do ip link set $d master iovt-br up; done
 ip link set iovt-br up
 ip link set iovnic0 up
 ip link set iovnic1 up

@@ -252,6 +252,39 @@ vf_nets() {
 	done
 }
 
+# lan_add: a LAN, namespace iovt-lan with a host 192.0.2.100/24 on iovt-l1,
+# whose peer iovt-l0 is in a new bridge iovt-br (both down)
+lan_add() {
+	ip netns add iovt-lan || return 1
+	ip link add iovt-l0 type veth peer name iovt-l1 netns iovt-lan
+	ip -n iovt-lan link set lo up
+	ip netns exec iovt-lan sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	ip -n iovt-lan addr add 192.0.2.100/24 dev iovt-l1
+	ip -n iovt-lan link set iovt-l1 up
+	ip link add iovt-br type bridge
+	sysctl -qw net.ipv6.conf.iovt-br.disable_ipv6=1 net.ipv6.conf.iovt-l0.disable_ipv6=1
+	ip link set iovt-l0 master iovt-br
+}
+
+# vf_for_vm MAC: iovnic0's VF 0 for a VM the libvirt direct/passthrough
+# way: the PF sets its MAC and port VLAN 10, a macvtap iovt-mvt in passthru
+# mode sits on it (no IPv6 chatter of the host's own on either); VF 1, in
+# VLAN 10 too, in namespace iovt-b as 192.0.2.2/24.  Prints /dev/tapN.
+vf_for_vm() {
+	iov_set_vfs 2 || return 1
+	ip link set iovnic0 vf 0 mac "$1" vlan 10
+	ip link set iovnic0 vf 1 vlan 10
+	ip link set iovnic0 up
+	ns_add iovt-b iovnic0v1 192.0.2.2/24
+	sysctl -qw net.ipv6.conf.iovnic0v0.disable_ipv6=1
+	ip link set iovnic0v0 up
+	ip link add link iovnic0v0 name iovt-mvt type macvtap mode passthru ||
+		return 1
+	sysctl -qw net.ipv6.conf.iovt-mvt.disable_ipv6=1
+	ip link set iovt-mvt up
+	echo "/dev/tap$(cat /sys/class/net/iovt-mvt/ifindex)"
+}
+
 # ping_ok NS DST: a few pings from NS (or the initial ns if NS is "-")
 ping_ok() {
 	if [ "$1" = "-" ]; then

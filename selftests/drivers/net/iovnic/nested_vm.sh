@@ -12,18 +12,8 @@ ktap_print_header
 ktap_set_plan 6
 dmesg_mark
 iov_load total_vfs=2
-iov_set_vfs 2
 X=02:00:00:00:c0:00
-ip link set iovnic0 vf 0 mac $X vlan 10
-ip link set iovnic0 vf 1 vlan 10
-ip link set iovnic0 up
-ns_add iovt-b iovnic0v1 192.0.2.2/24
-sysctl -qw net.ipv6.conf.iovnic0v0.disable_ipv6=1
-ip link set iovnic0v0 up
-ip link add link iovnic0v0 name iovt-mvt type macvtap mode passthru
-sysctl -qw net.ipv6.conf.iovt-mvt.disable_ipv6=1
-ip link set iovt-mvt up
-tap=/dev/tap$(cat /sys/class/net/iovt-mvt/ifindex)
+tap=$(vf_for_vm $X)
 
 # the VM's initramfs: busybox, virtio-net and what it needs, an init that
 # brings the NIC up, answers pings for a while and pings VF 1

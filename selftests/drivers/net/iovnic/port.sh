@@ -47,15 +47,8 @@ check "PF down: VF loses carrier" wait_until 10 vf_carrier_is iovt-a iovnic0v0 0
 ip link set iovnic0 up
 
 # a LAN: iovnic0w and a veth bridged, the LAN host in namespace iovt-lan
-ip netns add iovt-lan
-ip link add iovt-l0 type veth peer name iovt-l1 netns iovt-lan
-ip -n iovt-lan link set lo up
-ip netns exec iovt-lan sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-ip -n iovt-lan addr add 192.0.2.100/24 dev iovt-l1
-ip -n iovt-lan link set iovt-l1 up
-ip link add iovt-br type bridge
-sysctl -qw net.ipv6.conf.iovt-br.disable_ipv6=1 net.ipv6.conf.iovt-l0.disable_ipv6=1
-ip link set iovt-l0 master iovt-br up
+lan_add
+ip link set iovt-l0 up
 ip link set $W master iovt-br
 ip link set iovt-br up
 wstat() { cat "/sys/class/net/$W/statistics/$1"; }
