@@ -117,7 +117,7 @@ sby_grew() { local s0 s; read -r _ s0 <<< "$1"; read -r _ s <<< "$(counts)"; [ "
 
 # (1) the VF goes with SR-IOV
 switch_over "sriov_numvfs 0" vf_grew sh -c "echo 0 > $pf0/sriov_numvfs"
-check "the VF is gone: traffic on the standby" on_sby
+check "the VF is gone: traffic on the standby" wait_until 20 on_sby
 check "the switch claims X no more: the host (PF) pings the VM" \
 	ping_ok - 192.0.2.10
 iov_set_vfs 1
@@ -128,7 +128,7 @@ check "traffic back on the VF" wait_until 20 on_vf
 # (2) hot removal: unbind the VF's driver; bound again it stays in the host
 vfpci=$(basename "$(readlink -f "$pf0/virtfn0")")
 switch_over "VF unbind" vf_grew sh -c "echo $vfpci > /sys/bus/pci/drivers/iovnicvf/unbind"
-check "unbound: traffic on the standby" on_sby
+check "unbound: traffic on the standby" wait_until 20 on_sby
 echo "$vfpci" > /sys/bus/pci/drivers/iovnicvf/bind
 wait_for_dev iovnic0v0
 check_eq "bound again (MAC X, host namespace): not paired" none "$(master_of iovnic0v0)"
@@ -138,7 +138,7 @@ check "traffic back on the VF" wait_until 20 on_vf
 
 # (3) link state disable: the VF stays enslaved, traffic moves both ways
 switch_over "state disable" vf_grew ip link set iovnic0 vf 0 state disable
-check "disabled: traffic on the standby" on_sby
+check "disabled: traffic on the standby" wait_until 20 on_sby
 check "disabled: the switch gives X up, the host (PF) pings the VM" \
 	ping_ok - 192.0.2.10
 switch_over "state auto" sby_grew ip link set iovnic0 vf 0 state auto
@@ -159,7 +159,7 @@ check "iperf3 finished its stream" grep -q "receiver" /tmp/iovt-fo.tcp
 
 # (5) live migration: host A's VF goes, host B (PF 1) gives one with X
 switch_over "migration, leaving host A" vf_grew sh -c "echo 0 > $pf0/sriov_numvfs"
-check "between hosts: the standby carries it" on_sby
+check "between hosts: the standby carries it" wait_until 20 on_sby
 b0=$(cat /sys/class/net/iovnic1w/statistics/rx_packets)
 vf_attach 1
 check "host B's VF 0 enters the VM: primary" wait_until 10 vf_is_primary 1
