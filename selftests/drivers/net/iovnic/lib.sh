@@ -252,8 +252,9 @@ vf_nets() {
 	done
 }
 
-# lan_add: a LAN, namespace iovt-lan with a host 192.0.2.100/24 on iovt-l1,
-# whose peer iovt-l0 is in a new bridge iovt-br (both down)
+# lan_add [nobridge]: a LAN, namespace iovt-lan with a host 192.0.2.100/24
+# on iovt-l1, whose peer iovt-l0 is in a new bridge iovt-br (both down;
+# nobridge: no bridge)
 lan_add() {
 	ip netns add iovt-lan || return 1
 	ip link add iovt-l0 type veth peer name iovt-l1 netns iovt-lan
@@ -261,8 +262,10 @@ lan_add() {
 	ip netns exec iovt-lan sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 	ip -n iovt-lan addr add 192.0.2.100/24 dev iovt-l1
 	ip -n iovt-lan link set iovt-l1 up
+	sysctl -qw net.ipv6.conf.iovt-l0.disable_ipv6=1
+	[ "${1:-}" = nobridge ] && return 0
 	ip link add iovt-br type bridge
-	sysctl -qw net.ipv6.conf.iovt-br.disable_ipv6=1 net.ipv6.conf.iovt-l0.disable_ipv6=1
+	sysctl -qw net.ipv6.conf.iovt-br.disable_ipv6=1
 	ip link set iovt-l0 master iovt-br
 }
 

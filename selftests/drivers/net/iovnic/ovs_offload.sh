@@ -5,7 +5,8 @@
 # one OVS bridge.  VFs in namespaces ping and stream TCP; OVS offloads its
 # datapath flows as TC flower rules on the representors, the eswitch runs
 # them: the representors stop seeing the traffic while the rules'
-# hardware counters grow.
+# hardware counters grow.  And a port netdev (another PF's, legacy) in an
+# OVS bridge carries its VF to a LAN.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_ovs.sh"
 
@@ -14,9 +15,9 @@ if ! command -v ovs-vswitchd > /dev/null; then
 	ktap_skip_all "Open vSwitch is not installed (scripts/setup)"
 	exit "$KSFT_SKIP"
 fi
-ktap_set_plan 15
+ktap_set_plan 16
 dmesg_mark
-iov_load total_vfs=2
+iov_load num_pfs=2 total_vfs=2
 pf=$(pf_dev 0)
 dl=pci/${pf##*/}
 R0=iovnic0pf0vf0 R1=iovnic0pf0vf1
@@ -87,6 +88,19 @@ up=$(($(rx_of $R0) - r0))
 log "TCP: VF 0 sent $sent frames, its representor received $up"
 check "TCP: under 5% of the stream reached the representor" \
 	test $((up * 20)) -lt "$sent"
+
+# the port netdev of PF 1 (legacy) in an OVS bridge with a LAN: its VF
+# reaches the LAN host through OVS
+echo netdev > "$(pf_dev 1)/peer"
+iov_set_vfs 1 1
+lan_add nobridge
+ovs-vsctl --timeout=30 add-br iovt-br1 -- add-port iovt-br1 iovnic1w -- \
+	add-port iovt-br1 iovt-l0
+sysctl -qw net.ipv6.conf.iovnic1.disable_ipv6=1 net.ipv6.conf.iovnic1w.disable_ipv6=1
+for d in iovt-br1 iovnic1w iovt-l0 iovnic1; do ip link set "$d" up; done
+ns_add iovt-c iovnic1v0 192.0.2.3/24
+check "PF 1's port netdev in an OVS bridge: its VF pings a LAN host" \
+	wait_until 30 ping_ok iovt-c 192.0.2.100
 
 ovs_stop
 check_eq "OVS gone, its rules with it: legacy mode again" OK \

@@ -4,13 +4,13 @@
 # cable.  Bridged to a veth, it makes a LAN: VFs reach a host there (ping,
 # TCP both ways, jumbo frames), a port VLAN shows as a tag on the LAN,
 # unknown unicast from the LAN is dropped and counted or reaches a
-# promiscuous PF; carrier follows both ends; counters agree; it works from
-# another namespace; it conflicts with peer cabling (EBUSY) and goes with
+# promiscuous PF; carrier follows both ends; counters agree; it can be
+# bonded; it works from another namespace; it conflicts with peer cabling (EBUSY) and goes with
 # "none" and with rmmod.
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header
-ktap_set_plan 33
+ktap_set_plan 35
 dmesg_mark
 iov_load num_pfs=2 total_vfs=2
 pf0=$(pf_dev 0) pf1=$(pf_dev 1)
@@ -111,6 +111,20 @@ cap pf - iovnic0 --src "$l1"
 cap_send iovt-lan iovt-l1 --dst 02:00:00:00:99:99 --count 20
 check_eq "PF promiscuous: it gets them" 20 "$(capn pf)"
 ip link set iovnic0 promisc off
+
+# iovnic0w bonded (active-backup), the bond in the LAN's bridge
+ip link set $W nomaster
+ip link set $W down
+ip link add iovt-bond type bond mode active-backup miimon 100
+sysctl -qw net.ipv6.conf.iovt-bond.disable_ipv6=1
+ip link set $W master iovt-bond
+ip link set iovt-bond master iovt-br up
+check_eq "iovnic0w is the bond's active slave" $W \
+	"$(cat /sys/class/net/iovt-bond/bonding/active_slave)"
+check "VF 0 pings the LAN host through the bond" wait_until 20 ping_ok iovt-a 192.0.2.100
+ip link set $W nomaster
+ip link del iovt-bond
+ip link set $W up
 
 # iovnic0w in another namespace, as a host interface there
 ip link set $W nomaster
