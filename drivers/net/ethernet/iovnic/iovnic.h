@@ -270,7 +270,8 @@ struct iovnic_vport {
 	bool rx_ready;			/* owner is up and polling */
 	bool link_up;			/* link state: frames may pass */
 	bool rxhash;			/* owner wants the RSS hash (skb->hash) */
-	bool standby;			/* a synthetic NIC stands in (synth.c) */
+	/* a synthetic NIC stands in (synth.c): set under RTNL, read by the switch */
+	bool standby;
 	u32 max_frame;			/* longest frame the owner takes */
 
 	/*
