@@ -11,10 +11,10 @@
  * visible; the data path finds them under RCU.  Each rule counts what it
  * took per CPU and stamps its last use.
  */
+#include <linux/hash.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
-#include <linux/jhash.h>
 #include <linux/rculist.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
@@ -30,6 +30,7 @@ struct iovnic_flow_mask {
 	struct list_head list;		/* hw->flow_masks */
 	struct rcu_head rcu;
 	unsigned int users;
+	u32 seed;			/* of its rules' hashes */
 	bool l3;			/* matches beyond Ethernet and VLAN */
 	u8 nwords;
 	u8 words[IOVNIC_FLOW_KEY_WORDS];
@@ -76,16 +77,21 @@ static void iovnic_flow_key_and(struct iovnic_flow_key *out,
 		ow[i] = kw[i] & mw[i];
 }
 
-/* The hash of @k (masked by @m already) over @m's words. */
+/*
+ * The hash of @k (masked by @m already) over @m's words: a multiply per
+ * word, on the data path of every frame; the hash table mixes the result
+ * once more (hash_32() of its top bits), which is enough for keys that
+ * differ anywhere (a MAC's last byte, a port).
+ */
 static u32 iovnic_flow_hash(const struct iovnic_flow_key *k,
 			    const struct iovnic_flow_mask *m)
 {
 	const u32 *kw = (const u32 *)k;
-	u32 h = hash_ptr(m, 32);
+	u32 h = m->seed;
 	unsigned int i;
 
 	for (i = 0; i < m->nwords; i++)
-		h = jhash_1word(kw[m->words[i]], h);
+		h = (h ^ kw[m->words[i]]) * GOLDEN_RATIO_32;
 	return h;
 }
 
@@ -204,6 +210,7 @@ iovnic_flow_mask_get(struct iovnic_hw *hw, const struct iovnic_flow_key *mask)
 		return NULL;
 	m->mask = *mask;
 	m->users = 1;
+	m->seed = hash_ptr(m, 32);
 	for (i = 0; i < IOVNIC_FLOW_KEY_WORDS; i++)
 		if (((const u32 *)mask)[i])
 			m->words[m->nwords++] = i;
