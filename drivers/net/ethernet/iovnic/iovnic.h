@@ -298,6 +298,7 @@ struct iovnic_vport {
 
 	struct iovnic_port_vlan pvlan;
 	struct iovnic_rate rate;
+	/* vf.mac: written under RTNL and hw->lock, read under either */
 	struct iovnic_vf_cfg vf;
 	struct iovnic_vport_stats __percpu *stats;
 

@@ -737,18 +737,8 @@ struct net_device *iovnic_netdev_alloc(struct pci_dev *pdev,
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = 9000;
 
-	/*
-	 * A MAC the PF assigned is the VF's permanent one, made so once
-	 * the VF is attached (iovnic_netdev_register): registering with it
-	 * could pair the VF with a failover (net_failover.c) and open it
-	 * before it has a vport.
-	 */
-	if (is_vf && vport->vf.mac_set) {
-		eth_hw_addr_set(dev, vport->vf.mac);
-		dev->addr_assign_type = NET_ADDR_SET;
-	} else {
-		eth_hw_addr_random(dev);
-	}
+	/* a VF takes the MAC its PF assigned, if any, at registration */
+	eth_hw_addr_random(dev);
 
 	INIT_WORK(&priv->rx_mode_work, iovnic_rx_mode_work);
 	netif_carrier_off(dev);
@@ -786,8 +776,20 @@ int iovnic_netdev_register(struct net_device *dev)
 	netif_set_real_num_rx_queues(dev, n);
 	iovnic_queues_publish(priv, n);
 
-	/* the vport knows the netdev exactly while it is registered */
+	/*
+	 * The vport knows the netdev exactly while it is registered.  A MAC
+	 * the PF assigned (vf.mac: written under RTNL) is read under RTNL,
+	 * in one hold with the attach: a PF setting it meanwhile either
+	 * comes first or finds the owner and tells it.  It is the VF's
+	 * permanent one, made so once the VF is attached: registering with
+	 * a permanent address could pair the VF with a failover
+	 * (net_failover.c) and open it before it has a vport.
+	 */
 	rtnl_lock();
+	if (priv->is_vf && priv->vport->vf.mac_set) {
+		eth_hw_addr_set(dev, priv->vport->vf.mac);
+		dev->addr_assign_type = NET_ADDR_SET;
+	}
 	err = register_netdevice(dev);
 	if (!err) {
 		iovnic_vport_set_rxhash(priv->vport,

@@ -301,8 +301,11 @@ int iovnic_vport_assign_mac(struct iovnic_vport *vport, const u8 *addr)
 		if (err)
 			return err;
 	}
+	/* read under RTNL (the VF's registration) or hw->lock (get_mac) */
+	mutex_lock(&vport->hw->lock);
 	ether_addr_copy(vport->vf.mac, addr);
 	WRITE_ONCE(vport->vf.mac_set, true);
+	mutex_unlock(&vport->hw->lock);
 	return 0;
 }
 
