@@ -36,7 +36,7 @@ counters() {
 		ethtool -S "$1"' sh "iovnic0v$i" |
 		awk '$1 ~ /^nd_/ { print; next }
 			$1 ~ /^vport_/ { sub(":", "", $1); print $1, $2 }'
-	ip -j -s link show iovnic0 | python3 -c '
+	ip -j -s link show iovnic0 | python3 -S -c '
 import json, sys
 for v in json.load(sys.stdin)[0]["vfinfo_list"]:
     if v["vf"] == int(sys.argv[1]):

@@ -15,21 +15,21 @@ dl=pci/$a
 
 # port_field PORT KEY: a value of "devlink port show PORT" (json)
 port_field() {
-	devlink -j port show "$1" 2>/dev/null | python3 -c '
+	devlink -j port show "$1" 2>/dev/null | python3 -S -c '
 import json, sys
 d = json.load(sys.stdin)["port"]
 v = next(iter(d.values()))
 k = sys.argv[1]
 print(v["function"][k] if k == "hw_addr" else v.get(k, ""))' "$2"
 }
-nports() { devlink -j port show 2>/dev/null | python3 -c '
+nports() { devlink -j port show 2>/dev/null | python3 -S -c '
 import json, sys; print(len(json.load(sys.stdin)["port"]))'; }
-mode() { devlink -j dev eswitch show "$dl" | python3 -c '
+mode() { devlink -j dev eswitch show "$dl" | python3 -S -c '
 import json, sys; print(next(iter(json.load(sys.stdin)["dev"].values()))["mode"])'; }
 reps() { ls /sys/class/net | grep -c '^iovnic0pf0vf'; }
 # rate_field PORT KEY: tx_max/tx_share of a rate leaf in bytes/s (json)
 rate_field() {
-	devlink -j port function rate show "$1" | python3 -c '
+	devlink -j port function rate show "$1" | python3 -S -c '
 import json, sys
 v = next(iter(json.load(sys.stdin)["rate"].values()))
 print(v.get(sys.argv[1], 0))' "$2"

@@ -20,7 +20,7 @@ pf0=$(pf_dev 0) pf1=$(pf_dev 1)
 X=02:00:00:00:aa:01
 VM=iovt-vm
 vm() { ip netns exec $VM "$@"; }
-master_of() { ip "${@:2}" -j link show "$1" | python3 -c '
+master_of() { ip "${@:2}" -j link show "$1" | python3 -S -c '
 import json, sys
 print(json.load(sys.stdin)[0].get("master", "none"))'; }
 st() { vm cat "/sys/class/net/$1/statistics/$2"; }

@@ -41,7 +41,7 @@ check_eq() {
 # errno_of_write PATH VALUE: write VALUE to PATH in one write(2) and print
 # the errno name (OK on success).
 errno_of_write() {
-	python3 - "$1" "$2" <<'PY'
+	python3 -S - "$1" "$2" <<'PY'
 import errno, os, sys
 try:
     fd = os.open(sys.argv[1], os.O_WRONLY)
@@ -58,7 +58,7 @@ PY
 # errno_name MSG RC: the errno name whose strerror text ends a line of MSG;
 # else OK if RC is 0, else FAILED:MSG.
 errno_name() {
-	python3 - "$1" "$2" <<'PY'
+	python3 -S - "$1" "$2" <<'PY'
 import errno, os, sys
 msg, rc = sys.argv[1], int(sys.argv[2])
 names = {os.strerror(e): n for e, n in errno.errorcode.items()}
@@ -122,7 +122,7 @@ stat_of() {
 
 # vf_stat PF N FIELD: a VF counter from "ip -s link show PF" (json)
 vf_stat() {
-	ip -j -s link show "$1" | python3 -c '
+	ip -j -s link show "$1" | python3 -S -c '
 import json, sys
 vf, field = int(sys.argv[1]), sys.argv[2]
 for v in json.load(sys.stdin)[0]["vfinfo_list"]:

@@ -151,7 +151,7 @@ race_stop() {
 # show" does; "vlantrust": vf 1 vlan 5 trust on, in one request, as ip
 # sends it); print how many requests the kernel accepted
 vf_loop() {
-	python3 - "$VFNL" "$STOP" "$1" <<'PY'
+	python3 -S - "$VFNL" "$STOP" "$1" <<'PY'
 import os, socket, struct, sys
 sys.path.insert(0, os.path.dirname(sys.argv[1]))
 import vfnl	# noqa: E402

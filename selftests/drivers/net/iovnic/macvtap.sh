@@ -17,7 +17,7 @@ X=02:00:00:00:c0:00
 tap=$(vf_for_vm $X)
 m1=$(mac_of iovt-b iovnic0v1)
 check "macvtap iovt-mvt in passthru mode on VF 0" \
-	test "$(ip -d -j link show iovt-mvt | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["linkinfo"]["info_data"]["mode"])')" = passthru
+	test "$(ip -d -j link show iovt-mvt | python3 -S -c 'import json, sys; print(json.load(sys.stdin)[0]["linkinfo"]["info_data"]["mode"])')" = passthru
 check "its character device $tap" test -c "$tap"
 check_eq "passthru: the macvtap has the VF's MAC" $X \
 	"$(cat /sys/class/net/iovt-mvt/address)"

@@ -27,7 +27,7 @@ check "the second PF is another switch" test "$sw0" != "$(cat /sys/class/net/iov
 
 # The switch never pushes back: no qdisc by default (as veth), and one can
 # still be added
-qdisc_of() { ip -j link show "$1" | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["qdisc"])'; }
+qdisc_of() { ip -j link show "$1" | python3 -S -c 'import json, sys; print(json.load(sys.stdin)[0]["qdisc"])'; }
 ip link set iovnic0 up
 ip link set iovnic0v0 up
 check_eq "PF and VF come up without a qdisc (noqueue)" "noqueue noqueue" \

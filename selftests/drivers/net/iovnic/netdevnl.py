@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3 -S
 # SPDX-License-Identifier: GPL-2.0
 """What the netdev netlink family reports of a netdev's queue 0.
 

@@ -72,7 +72,7 @@ inb sh -c 'echo 0 > /sys/class/net/iovnic0v1/threaded'
 # busy polling: a UDP socket with SO_BUSY_POLL polls the queue itself
 busy() { inb awk '/^TcpExt:/ { if (!h) { split($0, k); h = 1 } else for (i = 2; i <= NF; i++) if (k[i] == "BusyPollRxPackets") print $i }' /proc/net/netstat; }
 b0=$(busy)
-got=$(inb python3 - <<'PY'
+got=$(inb python3 -S - <<'PY'
 import socket, struct, subprocess
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, 46, 20000)	# SO_BUSY_POLL: 20 ms

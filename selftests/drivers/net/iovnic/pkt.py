@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3 -S
 # SPDX-License-Identifier: GPL-2.0
 """Raw Ethernet frames for the iovnic selftests (no scapy needed).
 
@@ -27,7 +27,6 @@
       print, for each queue, how many frames of those flows the Toeplitz
       hash with KEY and that indirection table sends to it
 """
-import argparse
 import fcntl
 import os
 import select
@@ -269,60 +268,112 @@ def tap(a):
     print(n)
 
 
+def int0(x):
+    return int(x, 0)
+
+
+def ethertype(x):
+    return None if x == "any" else int(x, 0)
+
+
+def one_of(*choices):
+    def conv(x):
+        if x not in choices:
+            raise ValueError(x)
+        return x
+    return conv
+
+
+FLAG = object()         # an option without a value: True when given
+NEEDED = object()       # an option that must be given
+
+# Each command: its function, its positional arguments (name, type) and its
+# options (name: (type, default)).  Parsed by hand: argparse costs a second
+# of startup per run in a TCG guest, and the tests run this hundreds of times.
+COMMANDS = {
+    "send": (send, [("iface", str)], {
+        "dst": (str, NEEDED), "src": (str, None), "vlan": (int, None),
+        "tpid": (int0, 0x8100), "prio": (int, 0), "count": (int, 1),
+        "size": (int, 60), "ip": (str, None),
+        "proto": (one_of("udp", "tcp", "icmp"), "udp"),
+        "sport": (int, 1000), "dport": (int, 2000), "frag": (FLAG, False)}),
+    "count": (count, [("iface", str)], {
+        "secs": (float, 1.0), "src": (str, None), "dst": (str, None),
+        "type": (ethertype, ETH_P_EXP), "vlan": (int, None),
+        "prio": (int, None), "tpid": (int0, None), "untagged": (FLAG, False),
+        "ready": (str, None), "stop": (str, None)}),
+    "flows": (flows, [("iface", str)], {
+        "dst": (str, NEEDED), "flows": (int, 64), "per-flow": (int, 1),
+        "weighted": (FLAG, False), "rate": (float, 0)}),
+    "tap": (tap, [("path", str), ("op", one_of("write", "read"))], {
+        "dst": (str, None), "src": (str, None), "count": (int, 1),
+        "secs": (float, 5.0), "want": (int, 1 << 30), "ready": (str, None)}),
+    "rss": (rss, [], {
+        "key": (str, NEEDED), "indir": (str, NEEDED), "flows": (int, 64),
+        "weighted": (FLAG, False)}),
+}
+
+
+class Args:
+    pass
+
+
+def usage(msg):
+    sys.stderr.write(f"pkt.py: {msg} (pkt.py --help tells more)\n")
+    sys.exit(2)
+
+
+def parse(argv):
+    """The command's function and its arguments, from @argv."""
+    if not argv or argv[0] in ("-h", "--help"):
+        if argv:
+            sys.stdout.write(__doc__)
+            sys.exit(0)
+        usage("a command is needed")
+    if argv[0] not in COMMANDS:
+        usage(f"unknown command {argv[0]!r}")
+    fn, positional, options = COMMANDS[argv[0]]
+    a = Args()
+    for name, (conv, default) in options.items():
+        setattr(a, name.replace("-", "_"), default)
+    args = list(argv[1:])
+    pos = []
+    while args:
+        arg = args.pop(0)
+        if not arg.startswith("--"):
+            pos.append(arg)
+            continue
+        name, eq, val = arg[2:].partition("=")
+        if name not in options:
+            usage(f"{argv[0]}: unknown option --{name}")
+        conv = options[name][0]
+        if conv is FLAG:
+            setattr(a, name.replace("-", "_"), True)
+            continue
+        if not eq:
+            if not args:
+                usage(f"{argv[0]}: --{name} needs a value")
+            val = args.pop(0)
+        try:
+            setattr(a, name.replace("-", "_"), conv(val))
+        except ValueError:
+            usage(f"{argv[0]}: --{name}: bad value {val!r}")
+    if len(pos) != len(positional):
+        usage(f"{argv[0]}: wants {len(positional)} positional arguments")
+    for (name, conv), val in zip(positional, pos):
+        try:
+            setattr(a, name, conv(val))
+        except ValueError:
+            usage(f"{argv[0]}: {name}: bad value {val!r}")
+    for name, (conv, default) in options.items():
+        if getattr(a, name.replace("-", "_")) is NEEDED:
+            usage(f"{argv[0]}: --{name} is required")
+    return fn, a
+
+
 def main():
-    p = argparse.ArgumentParser()
-    sub = p.add_subparsers(dest="cmd", required=True)
-    ps = sub.add_parser("send")
-    ps.add_argument("iface")
-    ps.add_argument("--dst", required=True)
-    ps.add_argument("--src")
-    ps.add_argument("--vlan", type=int)
-    ps.add_argument("--tpid", type=lambda x: int(x, 0), default=0x8100)
-    ps.add_argument("--prio", type=int, default=0)
-    ps.add_argument("--count", type=int, default=1)
-    ps.add_argument("--size", type=int, default=60)
-    ps.add_argument("--ip", help="SRC,DST: an IPv4 or IPv6 packet")
-    ps.add_argument("--proto", choices=["udp", "tcp", "icmp"], default="udp")
-    ps.add_argument("--sport", type=int, default=1000)
-    ps.add_argument("--dport", type=int, default=2000)
-    ps.add_argument("--frag", action="store_true")
-    pc = sub.add_parser("count")
-    pc.add_argument("iface")
-    pc.add_argument("--secs", type=float, default=1.0)
-    pc.add_argument("--src")
-    pc.add_argument("--dst")
-    pc.add_argument("--type", type=lambda x: None if x == "any" else int(x, 0),
-                    default=ETH_P_EXP)
-    pc.add_argument("--vlan", type=int)
-    pc.add_argument("--prio", type=int)
-    pc.add_argument("--tpid", type=lambda x: int(x, 0))
-    pc.add_argument("--untagged", action="store_true")
-    pc.add_argument("--ready", help="file created once the socket listens")
-    pc.add_argument("--stop", help="stop (after a short drain) once it exists")
-    pf = sub.add_parser("flows")
-    pf.add_argument("iface")
-    pf.add_argument("--dst", required=True)
-    pf.add_argument("--flows", type=int, default=64)
-    pf.add_argument("--per-flow", type=int, default=1)
-    pf.add_argument("--weighted", action="store_true")
-    pf.add_argument("--rate", type=float, default=0)
-    pt = sub.add_parser("tap")
-    pt.add_argument("path")
-    pt.add_argument("op", choices=["write", "read"])
-    pt.add_argument("--dst")
-    pt.add_argument("--src")
-    pt.add_argument("--count", type=int, default=1)
-    pt.add_argument("--secs", type=float, default=5.0)
-    pt.add_argument("--want", type=int, default=1 << 30)
-    pt.add_argument("--ready")
-    pr = sub.add_parser("rss")
-    pr.add_argument("--key", required=True)
-    pr.add_argument("--indir", required=True)
-    pr.add_argument("--flows", type=int, default=64)
-    pr.add_argument("--weighted", action="store_true")
-    a = p.parse_args()
-    {"send": send, "count": count, "flows": flows, "rss": rss,
-     "tap": tap}[a.cmd](a)
+    fn, a = parse(sys.argv[1:])
+    fn(a)
     return 0
 
 

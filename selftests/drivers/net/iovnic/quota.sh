@@ -73,7 +73,7 @@ same() {
 asked() {
 	local nvlans
 	nvlans=$(ip -n iovt-0 -o link show type vlan | wc -l)
-	ip netns exec iovt-0 bridge fdb show dev iovnic0v0 | python3 -c '
+	ip netns exec iovt-0 bridge fdb show dev iovnic0v0 | python3 -S -c '
 import sys
 addrs = {l.split()[0] for l in sys.stdin if l.strip()}
 print((1 + int(sys.argv[1])) * (1 + len(addrs)))' "$nvlans"
@@ -134,7 +134,7 @@ dm0=$(dmesg | wc -l)
 
 # --- 1. multicast: SIOCADDMULTI as "ip maddr add" does (ip -b cannot
 # batch maddr: iproute2 exits after the first one), 20000 groups
-ip netns exec iovt-0 python3 - iovnic0v0 "$N_MC" <<'PY'
+ip netns exec iovt-0 python3 -S - iovnic0v0 "$N_MC" <<'PY'
 import fcntl, socket, struct, sys
 SIOCADDMULTI = 0x8931
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -159,7 +159,7 @@ check_eq "multicast flood: VF0 holds 1 + 32 entries" 33 "$(filters 0)"
 check_eq "multicast flood: held + over quota = asked" "$want" "$(accounted)"
 
 # --- 2. 5000 secondary unicast addresses in one "bridge -b"
-python3 -c '
+python3 -S -c '
 import sys
 for i in range(int(sys.argv[1])):
     print("fdb add 02:aa:00:00:%02x:%02x dev iovnic0v0 self permanent" % (i >> 8, i & 255))
@@ -175,7 +175,7 @@ check_eq "unicast flood: held + over quota = asked" "$want" "$(accounted)"
 
 # --- 3. every VLAN: 4094 "ip link add ... type vlan" in one batch (-force: go
 # on past errors), bounded in time
-python3 -c '
+python3 -S -c '
 for i in range(1, 4095):
     print("link add link iovnic0v0 name v0.%d type vlan id %d" % (i, i))
 ' > /tmp/iovt-vlan.batch
@@ -195,7 +195,7 @@ check_eq "VLAN flood: held + over quota = asked" "$want" "$(accounted)"
 
 # --- 4. promisc on/off 50 times, and left on
 held0=$(held 0)
-python3 -c '
+python3 -S -c '
 for i in range(50):
     print("link set iovnic0v0 promisc on")
     print("link set iovnic0v0 promisc off")

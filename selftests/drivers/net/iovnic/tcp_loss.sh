@@ -80,7 +80,7 @@ stream() {
 	# the server ends with its one test; don't let a stuck one hold the port
 	wait_until 30 not kill -0 "$srv" 2> /dev/null || kill "$srv" 2> /dev/null
 	wait "$srv"
-	res=$(python3 - "$rc" "$lossy" /tmp/iovt-tcp.json <<'PY'
+	res=$(python3 -S - "$rc" "$lossy" /tmp/iovt-tcp.json <<'PY'
 import json, sys
 rc, lossy = int(sys.argv[1]), sys.argv[2] == "1"
 try:
@@ -125,7 +125,7 @@ check "baseline: VF0 pings the PF" ping_ok iovt-a 192.0.2.254
 # Mbit/s), so that it always drops
 stream "no loss: VF0 -> VF1" iovt-b iovt-a 192.0.2.2 0 2
 free=${STREAM_MBPS:-0}
-cap=$(python3 -c "print(max(1, min(10, int(${STREAM_MBPS:-0} / 3))))")
+cap=$(python3 -S -c "print(max(1, min(10, int(${STREAM_MBPS:-0} / 3))))")
 log "policer cap: $cap Mbit/s"
 
 # --- 1: the policer on VF0 drops what exceeds the cap; GRO on at VF1
@@ -193,7 +193,7 @@ check_eq "receiver RX ring 64" 64 \
 # the next; the stock kernels (310-1690 Mbit/s) always did, by 1200-2600
 # frames.  There the streams must still run, and the overflow points
 # skip, saying so (unless frames were dropped after all).
-slow=$(python3 -c "print(int($free < 250))")
+slow=$(python3 -S -c "print(int($free < 250))")
 miss0=$(inb cat /sys/class/net/iovnic0v1/statistics/rx_missed_errors)
 for i in 1 2; do
 	stream "ring 64, -P 4: stream $i/2 VF0 -> VF1 retransmits" \

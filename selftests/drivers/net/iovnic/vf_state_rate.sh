@@ -33,25 +33,25 @@ udp_mbps() {	# RATE: received Mbit/s of a 4 s UDP stream offered at RATE
 	ip netns exec iovt-a iperf3 -c 192.0.2.2 -u -b "$1" -l 1400 -t 4 \
 		> /dev/null 2>&1
 	wait
-	python3 -c '
+	python3 -S -c '
 import json, sys
 r = json.load(open("/tmp/iovt-srv.json"))["end"]
 s = r.get("sum_received") or r["sum"]
 print("%.2f" % (s["bits_per_second"] / 1e6))'
 }
 free=$(udp_mbps 40M)
-cap=$(python3 -c "print(max(1, min(10, int($free / 3))))")
+cap=$(python3 -S -c "print(max(1, min(10, int($free / 3))))")
 log "uncapped: $free Mbit/s received; testing a cap of $cap Mbit/s"
-if python3 -c "import sys; sys.exit(not $free >= 3)"; then
+if python3 -S -c "import sys; sys.exit(not $free >= 3)"; then
 	ip link set iovnic0 vf 0 max_tx_rate "$cap"
 	limited=$(stat_of iovnic0v0 vport_tx_rate_limited iovt-a)
 	drops=$(vf_stat iovnic0 0 tx_dropped)
 	mbps=$(udp_mbps 40M)
-	want=$(python3 -c "print(round($cap * 1400 / 1442, 2))")
+	want=$(python3 -S -c "print(round($cap * 1400 / 1442, 2))")
 	log "max_tx_rate $cap: received $mbps Mbit/s of UDP payload"
 	# payload is 1400 of the 1442 bytes per frame the policer counts
 	check "max_tx_rate $cap: received within 10% of $want Mbit/s" \
-		python3 -c "import sys; sys.exit(not abs($mbps - $want) <= $want / 10)"
+		python3 -S -c "import sys; sys.exit(not abs($mbps - $want) <= $want / 10)"
 	check "excess counted in vport_tx_rate_limited" \
 		test "$(stat_of iovnic0v0 vport_tx_rate_limited iovt-a)" -gt "$limited"
 	check "excess counted in the VF's tx dropped" \
@@ -60,7 +60,7 @@ if python3 -c "import sys; sys.exit(not $free >= 3)"; then
 	mbps=$(udp_mbps 40M)
 	log "max_tx_rate 0: received $mbps Mbit/s"
 	check "max_tx_rate 0: no cap any more (> 1.3 x $cap Mbit/s)" \
-		python3 -c "import sys; sys.exit(not $mbps > 1.3 * $cap)"
+		python3 -S -c "import sys; sys.exit(not $mbps > 1.3 * $cap)"
 else
 	for t in "max_tx_rate: received near the cap" \
 		"excess counted in vport_tx_rate_limited" \
