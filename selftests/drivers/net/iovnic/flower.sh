@@ -109,25 +109,25 @@ SRC=02:00:00:00:5a:01
 match "src_mac" protocol all flower src_mac $SRC -- --dst $M -- \
 	--dst $M --src 02:00:00:00:5a:02
 unset SRC
-match "EtherType" protocol 0x88b5 flower -- --dst $M -- --dst $M --ip 10.0.0.1,10.0.0.2
+match "EtherType" protocol 0x88b5 flower -- --dst $M -- --dst $M --ip 203.0.113.1,203.0.113.2
 match "vlan_id" protocol 802.1Q flower vlan_id 10 -- --dst $M --vlan 10 -- \
 	--dst $M --vlan 11
 match "vlan_prio" protocol 802.1Q flower vlan_prio 5 -- --dst $M --vlan 12 --prio 5 \
 	-- --dst $M --vlan 12 --prio 4
-match "ip_proto udp" protocol ip flower ip_proto udp -- --dst $M --ip 10.0.0.1,10.0.0.2 \
-	-- --dst $M --ip 10.0.0.1,10.0.0.2 --proto tcp
+match "ip_proto udp" protocol ip flower ip_proto udp -- --dst $M --ip 203.0.113.1,203.0.113.2 \
+	-- --dst $M --ip 203.0.113.1,203.0.113.2 --proto tcp
 match "dst_ip/24" protocol ip flower dst_ip 198.51.100.0/24 -- \
-	--dst $M --ip 10.0.0.1,198.51.100.9 -- --dst $M --ip 10.0.0.1,198.51.101.9
-match "src_ip/16" protocol ip flower src_ip 10.1.0.0/16 -- \
-	--dst $M --ip 10.1.7.7,10.0.0.2 -- --dst $M --ip 10.2.7.7,10.0.0.2
+	--dst $M --ip 203.0.113.1,198.51.100.9 -- --dst $M --ip 203.0.113.1,203.0.113.9
+match "src_ip/16" protocol ip flower src_ip 198.51.0.0/16 -- \
+	--dst $M --ip 198.51.100.7,203.0.113.2 -- --dst $M --ip 203.0.113.7,203.0.113.2
 match "tcp dst_port" protocol ip flower ip_proto tcp dst_port 80 -- \
-	--dst $M --ip 10.0.0.1,10.0.0.2 --proto tcp --dport 80 -- \
-	--dst $M --ip 10.0.0.1,10.0.0.2 --proto tcp --dport 81
+	--dst $M --ip 203.0.113.1,203.0.113.2 --proto tcp --dport 80 -- \
+	--dst $M --ip 203.0.113.1,203.0.113.2 --proto tcp --dport 81
 match "udp src_port" protocol ip flower ip_proto udp src_port 5353 -- \
-	--dst $M --ip 10.0.0.1,10.0.0.2 --sport 5353 -- \
-	--dst $M --ip 10.0.0.1,10.0.0.2 --sport 5354
+	--dst $M --ip 203.0.113.1,203.0.113.2 --sport 5353 -- \
+	--dst $M --ip 203.0.113.1,203.0.113.2 --sport 5354
 match "ip_flags frag" protocol ip flower ip_flags frag -- \
-	--dst $M --ip 10.0.0.1,10.0.0.2 --frag -- --dst $M --ip 10.0.0.1,10.0.0.2
+	--dst $M --ip 203.0.113.1,203.0.113.2 --frag -- --dst $M --ip 203.0.113.1,203.0.113.2
 match "IPv6 dst_ip/64" protocol ipv6 flower dst_ip 2001:db8::/64 -- \
 	--dst $M --ip 2001:db8:1::1,2001:db8::5 -- --dst $M --ip 2001:db8:1::1,2001:db9::5
 match "IPv6 src_ip + udp dst_port" protocol ipv6 flower src_ip 2001:db8:1::1 \

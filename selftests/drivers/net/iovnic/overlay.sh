@@ -24,7 +24,7 @@ for p in 0 1; do
 done
 ns_add iovt-vA iovnic0v0 192.0.2.1/24
 ns_add iovt-vB iovnic1v0 192.0.2.2/24
-# the underlay: 10.0.0.1 (A) - 10.0.0.2 (B), MTU 1500
+# the underlay: 198.51.100.1 (A) - 198.51.100.2 (B), MTU 1500
 for h in A B; do
 	ip netns add "iovt-h$h"
 	ip netns exec "iovt-h$h" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
@@ -32,8 +32,8 @@ for h in A B; do
 	ip -n "iovt-h$h" link set lo up
 done
 ip link add iovt-u0 netns iovt-hA type veth peer name iovt-u1 netns iovt-hB
-ip -n iovt-hA addr add 10.0.0.1/24 dev iovt-u0
-ip -n iovt-hB addr add 10.0.0.2/24 dev iovt-u1
+ip -n iovt-hA addr add 198.51.100.1/24 dev iovt-u0
+ip -n iovt-hB addr add 198.51.100.2/24 dev iovt-u1
 ip -n iovt-hA link set iovt-u0 up
 ip -n iovt-hB link set iovt-u1 up
 ip link set iovnic0w netns iovt-hA
@@ -45,8 +45,8 @@ overlay() {
 	local kind=$1 h w local remote opts
 
 	for h in A B; do
-		if [ $h = A ]; then w=iovnic0w local=10.0.0.1 remote=10.0.0.2
-		else w=iovnic1w local=10.0.0.2 remote=10.0.0.1; fi
+		if [ $h = A ]; then w=iovnic0w local=198.51.100.1 remote=198.51.100.2
+		else w=iovnic1w local=198.51.100.2 remote=198.51.100.1; fi
 		if [ "$kind" = vxlan ]; then
 			opts=(id 42 local $local remote $remote dstport 4789)
 		else
