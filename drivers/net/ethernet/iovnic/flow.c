@@ -95,19 +95,25 @@ static u32 iovnic_flow_hash(const struct iovnic_flow_key *k,
 	return h;
 }
 
-/* @k under @m, on @m's words only (the rest of @out is left as it is). */
-static void iovnic_flow_mask_key(struct iovnic_flow_key *out,
+/*
+ * @k under @m into @mk, on @m's words only (the rest of @mk is left as it
+ * is), and its hash: iovnic_flow_hash() of the masked key, in one pass.
+ */
+static u32 iovnic_flow_mask_hash(struct iovnic_flow_key *mk,
 				 const struct iovnic_flow_key *k,
 				 const struct iovnic_flow_mask *m)
 {
 	const u32 *kw = (const u32 *)k, *mw = (const u32 *)&m->mask;
-	u32 *ow = (u32 *)out;
+	u32 *ow = (u32 *)mk, h = m->seed, v;
 	unsigned int i, w;
 
 	for (i = 0; i < m->nwords; i++) {
 		w = m->words[i];
-		ow[w] = kw[w] & mw[w];
+		v = kw[w] & mw[w];
+		ow[w] = v;
+		h = (h ^ v) * GOLDEN_RATIO_32;
 	}
+	return h;
 }
 
 /* Does rule key @f (masked) equal @mk on @m's words? */
@@ -429,7 +435,11 @@ static void iovnic_flow_extract(struct sk_buff *skb, u16 in_port, bool l3,
 	const struct vlan_hdr *vh;
 	u16 tci;
 
-	memset(k, 0, sizeof(*k));
+	/* the L3/L4 words are read only through a mask that has them */
+	if (l3)
+		memset(k, 0, sizeof(*k));
+	else
+		memset(k, 0, offsetof(struct iovnic_flow_key, src_ip));
 	ether_addr_copy(k->dst, eth->h_dest);
 	ether_addr_copy(k->src, eth->h_source);
 	k->in_port = in_port;
@@ -454,18 +464,22 @@ static void iovnic_flow_extract(struct sk_buff *skb, u16 in_port, bool l3,
 		iovnic_flow_parse_ipv6(skb, off, k);
 }
 
-/* The best rule for @k, under RCU. */
+/* The best rule for @k (its L3/L4 fields set if @l3), under RCU. */
 static struct iovnic_flow *iovnic_flow_lookup(struct iovnic_hw *hw,
-					      const struct iovnic_flow_key *k)
+					      const struct iovnic_flow_key *k,
+					      bool l3)
 {
 	struct iovnic_flow *f, *best = NULL;
 	struct iovnic_flow_mask *m;
 	struct iovnic_flow_key mk;
+	u32 h;
 
 	list_for_each_entry_rcu(m, &hw->flow_masks, list) {
-		iovnic_flow_mask_key(&mk, k, m);
-		hash_for_each_possible_rcu(hw->flows, f, node,
-					   iovnic_flow_hash(&mk, m)) {
+		/* a mask added since @k was built is not for this frame */
+		if (unlikely(m->l3 && !l3))
+			continue;
+		h = iovnic_flow_mask_hash(&mk, k, m);
+		hash_for_each_possible_rcu(hw->flows, f, node, h) {
 			if (f->mask != m || !iovnic_flow_mask_eq(&f->key, &mk, m))
 				continue;
 			if (!best || f->prio < best->prio ||
@@ -594,11 +608,13 @@ bool iovnic_flow_run(struct iovnic_hw *hw, u16 in_port, struct sk_buff *skb)
 {
 	struct iovnic_flow_key k;
 	struct iovnic_flow *f;
+	bool l3;
 
 	if (list_empty(&hw->flow_masks))
 		return false;
-	iovnic_flow_extract(skb, in_port, READ_ONCE(hw->flow_l3_masks), &k);
-	f = iovnic_flow_lookup(hw, &k);
+	l3 = READ_ONCE(hw->flow_l3_masks);
+	iovnic_flow_extract(skb, in_port, l3, &k);
+	f = iovnic_flow_lookup(hw, &k, l3);
 	if (!f)
 		return false;
 	iovnic_flow_exec(hw, f, in_port, skb);
