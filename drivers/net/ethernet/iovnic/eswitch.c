@@ -83,22 +83,6 @@ void iovnic_esw_output(struct iovnic_hw *hw, u16 port, struct sk_buff *skb)
 		iovnic_deliver(&hw->vports[port], skb);
 }
 
-/*
- * A frame @src sent passed its checks (switchdev mode).  The PF is the
- * uplink: what it sends leaves on the wire.  Under RCU-bh.
- */
-void iovnic_esw_xmit(struct iovnic_vport *src, struct sk_buff *skb)
-{
-	struct iovnic_hw *hw = src->hw;
-
-	if (src->idx == IOVNIC_PF_VPORT) {
-		iovnic_wire_tx(hw, skb);
-		return;
-	}
-	if (!iovnic_flow_run(hw, src->idx, skb))
-		iovnic_esw_to_rep(src, skb);
-}
-
 /* A frame from the wire (switchdev mode).  Under RCU-bh. */
 void iovnic_esw_wire_rx(struct iovnic_hw *hw, struct sk_buff *skb)
 {

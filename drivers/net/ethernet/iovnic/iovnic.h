@@ -628,7 +628,6 @@ void iovnic_esw_rep_fini(struct iovnic_vport *vport);
 void iovnic_esw_rep_rx_start(struct iovnic_vport *vport);
 void iovnic_esw_rep_rx_stop(struct iovnic_vport *vport);
 void iovnic_esw_rep_xmit(struct iovnic_vport *vport, struct sk_buff *skb);
-void iovnic_esw_xmit(struct iovnic_vport *src, struct sk_buff *skb);
 void iovnic_esw_wire_rx(struct iovnic_hw *hw, struct sk_buff *skb);
 void iovnic_esw_output(struct iovnic_hw *hw, u16 port, struct sk_buff *skb);
 void iovnic_esw_slow_path(struct iovnic_hw *hw, u16 in_port,
@@ -663,6 +662,25 @@ void iovnic_wire_ext_detach(struct iovnic_hw *hw);
 void iovnic_wire_ext_set_up(struct iovnic_hw *hw, bool up);
 bool iovnic_wire_ext_attached(struct iovnic_hw *hw);
 void iovnic_wire_ext_xmit(struct iovnic_hw *hw, struct sk_buff *skb);
+
+/*
+ * eswitch.c's transmit, inline in switch.c's data path (a call and return
+ * per frame is measurable under TCG): a frame @src sent passed its checks
+ * in switchdev mode.  The PF is the uplink: what it sends leaves on the
+ * wire.  A VF's frame runs the offloaded rules, or takes the slow path to
+ * its representor.  Under RCU-bh.
+ */
+static inline void iovnic_esw_xmit(struct iovnic_vport *src,
+				   struct sk_buff *skb)
+{
+	struct iovnic_hw *hw = src->hw;
+
+	if (src->idx == IOVNIC_PF_VPORT)
+		iovnic_wire_tx(hw, skb);
+	else if (!iovnic_flow_run(hw, src->idx, skb))
+		iovnic_esw_slow_path(hw, src->idx, skb);
+}
+
 void iovnic_sw_wire_rx(struct iovnic_hw *hw, struct sk_buff *skb);
 
 /* netdev.c: code shared by PF and VF netdevs */
