@@ -74,15 +74,6 @@ void iovnic_esw_slow_path(struct iovnic_hw *hw, u16 in_port,
 		iovnic_esw_to_rep(&hw->vports[in_port], skb);
 }
 
-/* A rule's output: port 0 is the wire, n + 1 VF n. */
-void iovnic_esw_output(struct iovnic_hw *hw, u16 port, struct sk_buff *skb)
-{
-	if (port == IOVNIC_PF_VPORT)
-		iovnic_wire_tx(hw, skb);
-	else
-		iovnic_deliver(&hw->vports[port], skb);
-}
-
 /* A frame from the wire (switchdev mode).  Under RCU-bh. */
 void iovnic_esw_wire_rx(struct iovnic_hw *hw, struct sk_buff *skb)
 {

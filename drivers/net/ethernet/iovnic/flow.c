@@ -568,10 +568,7 @@ static void iovnic_flow_exec(struct iovnic_hw *hw, struct iovnic_flow *f,
 				iovnic_esw_output(hw, a->port, copy);
 			break;
 		case IOVNIC_ACT_REDIRECT:
-			if (likely(a->port != IOVNIC_PF_VPORT))
-				iovnic_deliver(&hw->vports[a->port], skb);
-			else
-				iovnic_wire_tx(hw, skb);
+			iovnic_esw_output(hw, a->port, skb);
 			return;
 		case IOVNIC_ACT_DROP:
 			kfree_skb(skb);

@@ -629,7 +629,6 @@ void iovnic_esw_rep_rx_start(struct iovnic_vport *vport);
 void iovnic_esw_rep_rx_stop(struct iovnic_vport *vport);
 void iovnic_esw_rep_xmit(struct iovnic_vport *vport, struct sk_buff *skb);
 void iovnic_esw_wire_rx(struct iovnic_hw *hw, struct sk_buff *skb);
-void iovnic_esw_output(struct iovnic_hw *hw, u16 port, struct sk_buff *skb);
 void iovnic_esw_slow_path(struct iovnic_hw *hw, u16 in_port,
 			  struct sk_buff *skb);
 void iovnic_deliver(struct iovnic_vport *dst, struct sk_buff *skb);
@@ -662,6 +661,16 @@ void iovnic_wire_ext_detach(struct iovnic_hw *hw);
 void iovnic_wire_ext_set_up(struct iovnic_hw *hw, bool up);
 bool iovnic_wire_ext_attached(struct iovnic_hw *hw);
 void iovnic_wire_ext_xmit(struct iovnic_hw *hw, struct sk_buff *skb);
+
+/* A rule's output: port 0 is the wire, n + 1 VF n.  Under RCU-bh. */
+static inline void iovnic_esw_output(struct iovnic_hw *hw, u16 port,
+				     struct sk_buff *skb)
+{
+	if (port == IOVNIC_PF_VPORT)
+		iovnic_wire_tx(hw, skb);
+	else
+		iovnic_deliver(&hw->vports[port], skb);
+}
 
 /*
  * eswitch.c's transmit, inline in switch.c's data path (a call and return
