@@ -32,7 +32,11 @@ done
 ns_add iovt-a iovnic0v0 192.0.2.1/24
 ns_add iovt-b iovnic0v1 192.0.2.2/24
 
-check "ovs-vswitchd up with hw-offload=true" ovs_start
+# max-idle 120 s: OVS removes a datapath flow (and so its flower rules,
+# with their counters) after 10 s without a packet by default; on a slow
+# kernel (the debug one, under TCG) the test's own steps between pings
+# can take that long, and the counts below would start from a new rule.
+check "ovs-vswitchd up with hw-offload=true" ovs_start max-idle=120000
 ovs-vsctl --timeout=30 add-br iovt-br0 -- \
 	add-port iovt-br0 iovnic0 -- add-port iovt-br0 $R0 -- \
 	add-port iovt-br0 $R1
