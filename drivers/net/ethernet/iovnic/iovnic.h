@@ -511,6 +511,12 @@ struct iovnic_port {
 	struct iovnic_hw *hw;
 	struct napi_struct napi;
 	struct iovnic_rep_stats __percpu *stats;
+	/*
+	 * ext_q's vector (a queue vector of the device), allocated with the
+	 * netdev; requested while it is up, when ext_q->irqd points at it.
+	 */
+	int irq;
+	char irq_name[IFNAMSIZ + 16];
 };
 
 /* main.c */

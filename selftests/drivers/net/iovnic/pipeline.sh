@@ -3,7 +3,8 @@
 # The receive path at full rate, as the benchmark drives it: pktgen on CPU 0
 # sends VF0 -> VF1 while VF1's vector (its NAPI) runs on CPU 1, so sending
 # and receiving pipeline; then with the vector on the sender's CPU (NAPI
-# scheduled directly); then two senders on two CPUs to two VFs, crossed.
+# scheduled directly); then two senders on two CPUs to two VFs, crossed;
+# then the port netdev's own vector.
 # Every frame is delivered or counted as dropped, and the work ran where
 # the vector points.
 . "$(dirname "$0")/lib.sh"
@@ -15,7 +16,7 @@ if [ "$(nproc)" -lt 2 ]; then
 	ktap_test_skip "needs 2 CPUs"
 	ktap_finished
 fi
-ktap_set_plan 11
+ktap_set_plan 16
 dmesg_mark
 iov_load total_vfs=4
 iov_set_vfs 4
@@ -105,6 +106,42 @@ check_eq "two senders: both sent $N" "$N $N" \
 	"$(($(tx iovnic0v0) - t0)) $(($(tx iovnic0v2) - t2))"
 check_eq "two senders: VF1 received + dropped = sent" "$N" "$a"
 check_eq "two senders: VF3 received + dropped = sent" "$N" "$b"
+
+# 4. the port netdev (the PF's cable to a netdev) has a vector of its own:
+# frames VF0 sends to the wire from CPU 0 are received on iovnic0w where
+# its vector points (CPU 1), as a VF's are
+echo netdev > "$(pf_dev 0)/peer"
+wait_until 30 test -e /sys/class/net/iovnic0w
+sysctl -qw net.ipv6.conf.iovnic0w.disable_ipv6=1
+ip link set iovnic0w up
+tc qdisc add dev iovnic0w clsact
+tc filter add dev iovnic0w ingress matchall action drop
+check "port netdev up: its vector iovnic0w-TxRx-0 is in /proc/interrupts" \
+	test -n "$(irq_of iovnic0w)"
+mw=$(mac_of - iovnic0w)
+irq_pin iovnic0w 1
+pktgen_run - 10 "0:iovnic0v0:$mw"
+pstat() { cat "/sys/class/net/iovnic0w/statistics/$1"; }
+ptook() {
+	echo $(($(pstat rx_packets) + $(pstat rx_dropped) + \
+		$(pstat rx_missed_errors) - $1))
+}
+ptook_all() { (($(ptook "$1") >= N)); }
+p0=$(($(pstat rx_packets) + $(pstat rx_dropped) + $(pstat rx_missed_errors)))
+r0=$(pstat rx_packets)
+read -r c0 c1 <<< "$(irq_cpus iovnic0w)"
+pktgen_run - "$N" "0:iovnic0v0:$mw"
+wait_until 60 ptook_all "$p0"
+read -r e0 e1 <<< "$(irq_cpus iovnic0w)"
+log "port: $N sent, $(($(pstat rx_packets) - r0)) received; vector CPU0 +$((e0 - c0)), CPU1 +$((e1 - c1))"
+check_eq "port: received + dropped = sent" "$N" "$(ptook "$p0")"
+check "port: most frames received" \
+	test "$((($(pstat rx_packets) - r0) * 2))" -gt "$N"
+check "port: its vector fired on CPU 1 only" \
+	test "$((e1 - c1))" -gt 0 -a "$e0" = "$c0"
+ip link set iovnic0w down
+check "port netdev down: its vector is released" test -z "$(irq_of iovnic0w)"
+echo none > "$(pf_dev 0)/peer"
 
 iov_unload
 check "no kernel warnings" dmesg_clean
