@@ -169,7 +169,12 @@ struct iovnic_queue {
 	 */
 	void (*notify)(void *ctx);
 	void *ctx;
-	struct irq_data *irqd;		/* the queue's vector, NULL: none */
+	/*
+	 * The queue's vector (NULL: none, NAPI is scheduled directly): set
+	 * by the owner with iovnic_queue_irq_set() under RTNL while the
+	 * queue is stopped, as notify is.
+	 */
+	struct irq_data *irqd;
 	unsigned long irq_flags;	/* IOVNIC_IRQ_* */
 	atomic_t coal_count;		/* frames since the vector was armed */
 	struct hrtimer coal_timer;
