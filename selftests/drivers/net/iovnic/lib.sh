@@ -325,7 +325,10 @@ fi
 # sends COUNT 60-byte UDP frames of one flow from each DEV (in NS, "-" for
 # this namespace) on kthread kpktgend_THREAD (bound to CPU THREAD), all at
 # once and as fast as they go: faster than a receiver polls, even on a slow
-# debug kernel.  Returns when all are sent.
+# debug kernel.  Returns when all are sent: "start" alone does not promise
+# that (it waits 125 ms for the threads to pick the run up, which a slow
+# kernel's threads may not do in time, and then only while they run), so
+# it also waits for each DEV's pkts-sofar to reach COUNT (up to 10 min).
 pktgen_run() {
 	local ns=$1 n=$2 pre=()
 	shift 2
@@ -347,6 +350,15 @@ pktgen_run() {
 			done
 		done
 		echo start > $pg/pgctrl
+		for s; do
+			dev=${s#*:} dev=${dev%%:*} i=0
+			until [ "$(sed -n "s/.*pkts-sofar: *\([0-9]*\).*/\1/p" \
+				$pg/$dev)" -ge "$n" ]; do
+				i=$((i + 1))
+				[ $i -le 6000 ] || exit 1
+				sleep 0.1
+			done
+		done
 		for t in /proc/net/pktgen/kpktgend_*; do
 			echo rem_device_all > "$t"
 		done' sh "$n" "$@"
