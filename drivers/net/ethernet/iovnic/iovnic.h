@@ -704,6 +704,11 @@ static inline void iovnic_esw_xmit(struct iovnic_vport *src,
 void iovnic_sw_wire_rx(struct iovnic_hw *hw, struct sk_buff *skb);
 
 /* netdev.c: code shared by PF and VF netdevs */
+int iovnic_napi_irq_request(struct napi_struct *napi, struct iovnic_queue *q,
+			    int irq, char *name, size_t len,
+			    unsigned int spread);
+void iovnic_napi_irq_release(struct napi_struct *napi, struct iovnic_queue *q,
+			     int irq);
 struct net_device *iovnic_netdev_alloc(struct pci_dev *pdev,
 				       struct iovnic_hw *hw,
 				       struct iovnic_vport *vport,

@@ -52,45 +52,56 @@ static void iovnic_rxq_notify(void *ctx)
 	napi_schedule(&rxq->napi);
 }
 
+/* A queue's vector: its dev_id is the NAPI instance it schedules. */
 static irqreturn_t iovnic_irq(int irq, void *data)
 {
-	struct iovnic_rxq *rxq = data;
-
-	napi_schedule_irqoff(&rxq->napi);
+	napi_schedule_irqoff(data);
 	return IRQ_HANDLED;
 }
 
 /*
- * The queue's vector, named after the netdev and queue as real drivers do,
- * with a default affinity that spreads vports and queues over the CPUs.
+ * @irq becomes @q's vector for @napi, named after the netdev and queue as
+ * real drivers do (<dev>-TxRx-<q>, in @name), on the CPU that @spread picks
+ * (spreading vports and queues over the CPUs).  For the PF and VF queues
+ * and the port netdev.  Under RTNL, @q stopped.
  */
-static int iovnic_irq_request(struct iovnic_rxq *rxq)
+int iovnic_napi_irq_request(struct napi_struct *napi, struct iovnic_queue *q,
+			    int irq, char *name, size_t len,
+			    unsigned int spread)
 {
-	struct iovnic_priv *priv = rxq->priv;
-	unsigned int cpu;
+	unsigned int cpu = cpumask_local_spread(spread, NUMA_NO_NODE);
 	int err;
 
-	if (!rxq->irq)
-		return 0;
-	snprintf(rxq->irq_name, sizeof(rxq->irq_name), "%s-TxRx-%u",
-		 priv->netdev->name, rxq->q->idx);
-	err = request_irq(rxq->irq, iovnic_irq, 0, rxq->irq_name, rxq);
+	snprintf(name, len, "%s-TxRx-%u", napi->dev->name, q->idx);
+	err = request_irq(irq, iovnic_irq, 0, name, napi);
 	if (err)
 		return err;
-	cpu = cpumask_local_spread(priv->vport->idx + rxq->q->idx,
-				   NUMA_NO_NODE);
-	irq_set_affinity_and_hint(rxq->irq, cpumask_of(cpu));
-	iovnic_queue_irq_set(rxq->q, rxq->irq);
+	irq_set_affinity_and_hint(irq, cpumask_of(cpu));
+	iovnic_queue_irq_set(q, irq);
 	return 0;
+}
+
+void iovnic_napi_irq_release(struct napi_struct *napi, struct iovnic_queue *q,
+			     int irq)
+{
+	iovnic_queue_irq_set(q, 0);
+	irq_update_affinity_hint(irq, NULL);
+	free_irq(irq, napi);
+}
+
+static int iovnic_irq_request(struct iovnic_rxq *rxq)
+{
+	if (!rxq->irq)
+		return 0;
+	return iovnic_napi_irq_request(&rxq->napi, rxq->q, rxq->irq,
+				       rxq->irq_name, sizeof(rxq->irq_name),
+				       rxq->priv->vport->idx + rxq->q->idx);
 }
 
 static void iovnic_irq_release(struct iovnic_rxq *rxq)
 {
-	if (!rxq->irq)
-		return;
-	iovnic_queue_irq_set(rxq->q, 0);
-	irq_update_affinity_hint(rxq->irq, NULL);
-	free_irq(rxq->irq, rxq);
+	if (rxq->irq)
+		iovnic_napi_irq_release(&rxq->napi, rxq->q, rxq->irq);
 }
 
 /*

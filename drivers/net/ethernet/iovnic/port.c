@@ -11,7 +11,6 @@
  * on a veth GRO is off until turned on.
  */
 #include <linux/ethtool.h>
-#include <linux/interrupt.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 
@@ -30,44 +29,6 @@ static void iovnic_port_notify(void *ctx)
 	struct iovnic_port *port = ctx;
 
 	napi_schedule(&port->napi);
-}
-
-static irqreturn_t iovnic_port_irq(int irq, void *data)
-{
-	struct iovnic_port *port = data;
-
-	napi_schedule_irqoff(&port->napi);
-	return IRQ_HANDLED;
-}
-
-/*
- * The port's receive has a vector of its own, as a VF's queue has: a frame
- * the switch sends to the wire from another CPU raises it there, and the
- * port's NAPI (with the bridge, VXLAN or OVS behind it) runs on the
- * vector's CPU, not on the sender's.  Named <dev>-TxRx-0 in
- * /proc/interrupts; its smp_affinity moves it.
- */
-static int iovnic_port_irq_request(struct iovnic_port *port)
-{
-	unsigned int cpu = cpumask_local_spread(port->hw->index + 1,
-						NUMA_NO_NODE);
-	int err;
-
-	snprintf(port->irq_name, sizeof(port->irq_name), "%s-TxRx-0",
-		 port->netdev->name);
-	err = request_irq(port->irq, iovnic_port_irq, 0, port->irq_name, port);
-	if (err)
-		return err;
-	irq_set_affinity_and_hint(port->irq, cpumask_of(cpu));
-	iovnic_queue_irq_set(&port->hw->ext_q, port->irq);
-	return 0;
-}
-
-static void iovnic_port_irq_release(struct iovnic_port *port)
-{
-	iovnic_queue_irq_set(&port->hw->ext_q, 0);
-	irq_update_affinity_hint(port->irq, NULL);
-	free_irq(port->irq, port);
 }
 
 /* The PF's end of the port was enabled or disabled: our carrier. */
@@ -90,7 +51,16 @@ static int iovnic_port_open(struct net_device *dev)
 	struct iovnic_port *port = netdev_priv(dev);
 	int err;
 
-	err = iovnic_port_irq_request(port);
+	/*
+	 * The port's receive has a vector of its own, as a VF's queue has:
+	 * a frame the switch sends to the wire from another CPU raises it
+	 * there, and the port's NAPI (with the bridge, VXLAN or OVS behind
+	 * it) runs on the vector's CPU, not on the sender's.
+	 */
+	err = iovnic_napi_irq_request(&port->napi, &port->hw->ext_q,
+				      port->irq, port->irq_name,
+				      sizeof(port->irq_name),
+				      port->hw->index + 1);
 	if (err)
 		return err;
 	napi_enable(&port->napi);
@@ -106,7 +76,7 @@ static int iovnic_port_stop(struct net_device *dev)
 	iovnic_wire_ext_set_up(port->hw, false);
 	iovnic_queue_stop(&port->hw->ext_q);
 	napi_disable(&port->napi);
-	iovnic_port_irq_release(port);
+	iovnic_napi_irq_release(&port->napi, &port->hw->ext_q, port->irq);
 	return 0;
 }
 

@@ -127,7 +127,7 @@ ptook() {
 		$(pstat rx_missed_errors) - $1))
 }
 ptook_all() { (($(ptook "$1") >= N)); }
-p0=$(($(pstat rx_packets) + $(pstat rx_dropped) + $(pstat rx_missed_errors)))
+p0=$(ptook 0)
 r0=$(pstat rx_packets)
 read -r c0 c1 <<< "$(irq_cpus iovnic0w)"
 pktgen_run - "$N" "0:iovnic0v0:$mw"
